@@ -1,0 +1,39 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "exp",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "exp", targets: ["exp"]),
+        .library(name: "AudioFeatures", targets: ["AudioFeatures"]),
+        .library(name: "NeuralNet", targets: ["NeuralNet"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // MARK: - C system libraries (module map + one header each; no Swift)
+        .systemLibrary(name: "CSndFile", pkgConfig: "sndfile", providers: [.apt(["libsndfile1-dev"])]),
+        .systemLibrary(name: "CFFTW", pkgConfig: "fftw3f", providers: [.apt(["libfftw3-dev"])]),
+        .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CSoxr", pkgConfig: "soxr", providers: [.apt(["libsoxr-dev"])]),
+
+        // MARK: - Library targets
+        .target(name: "AudioFeatures", dependencies: ["CSndFile", "CFFTW", "CSoxr"]),
+        .target(name: "NeuralNet", dependencies: ["CBLAS"]),
+        .executableTarget(
+            name: "exp",
+            dependencies: [
+                "AudioFeatures",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        // MARK: - Tests
+        .target(name: "TestSupport", dependencies: ["NeuralNet"], path: "Sources/TestSupport"),
+        .testTarget(name: "AudioFeaturesTests", dependencies: ["AudioFeatures", "TestSupport"]),
+        .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "TestSupport"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,197 @@
+import CSndFile
+import Foundation
+
+/// What libsndfile reports about an audio file before any sample is read.
+public struct AudioFileInfo: Sendable, Equatable {
+    /// Frames per channel declared by the container.
+    public var frameCount: Int
+    /// Native sample rate in Hz.
+    public var sampleRate: Int
+    /// Interleaved channel count (1 = mono).
+    public var channelCount: Int
+    /// Container and encoding, e.g. `"WAV/PCM_16"`, `"FLAC/PCM_24"`, `"OGG/VORBIS"`.
+    public var format: String
+    /// Duration in seconds, `frameCount / sampleRate`.
+    public var duration: Double { sampleRate > 0 ? Double(frameCount) / Double(sampleRate) : 0 }
+}
+
+/// Sample encodings `AudioFile.write` can produce.
+public enum AudioEncoding: String, Sendable, CaseIterable, Codable {
+    case pcm16, pcm24, float32
+}
+
+/// Reading and writing audio files through libsndfile (the only file that touches the C API).
+///
+/// Every decoding reads Float32 in `[-1, 1]`, as `soundfile.read(dtype="float32")` does (libsndfile scales
+/// integer PCM by `1 / 2^(bits-1)`). Multi-channel input is returned interleaved by `readInterleaved` and mixed
+/// down by `readMono` as the mean of the channels (`librosa.to_mono`).
+public enum AudioFile {
+    /// Returns container facts for the file at `path` without decoding samples.
+    /// - Throws: `AudioError` naming the file when it is missing or not audio.
+    public static func info(_ path: String) throws -> AudioFileInfo {
+        let handle = try Handle(path: path, mode: .read)
+        return handle.info
+    }
+
+    /// Reads `count` frames (all remaining when `nil`) from `startFrame`, interleaved `[frame * channels + channel]`.
+    /// - Throws: `AudioError` for a missing, non-audio, empty or truncated file or non-finite samples.
+    public static func readInterleaved(
+        _ path: String, startFrame: Int = 0, count: Int? = nil
+    ) throws -> (samples: [Float], info: AudioFileInfo) {
+        let handle = try Handle(path: path, mode: .read)
+        let info = handle.info
+        guard info.frameCount > 0, info.channelCount > 0 else { throw AudioError.empty(path: path) }
+        guard info.sampleRate > 0 else { throw AudioError.unsupported(path: path, reason: "sample rate \(info.sampleRate)") }
+        let start = min(max(startFrame, 0), info.frameCount)
+        let wanted = min(count ?? (info.frameCount - start), info.frameCount - start)
+        guard wanted > 0 else { return ([], info) }
+        if start > 0 {
+            guard sf_seek(handle.file, sf_count_t(start), SEEK_SET) >= 0 else {
+                throw AudioError.truncated(path: path, expectedFrames: info.frameCount, readFrames: 0)
+            }
+        }
+        let channels = info.channelCount
+        var samples = [Float](repeating: 0, count: wanted * channels)
+        var total = 0
+        // Read in bounded chunks so one call never asks libsndfile for a huge allocation-sized request.
+        let chunk = 1 << 16
+        samples.withUnsafeMutableBufferPointer { buffer in
+            while total < wanted {
+                let ask = min(chunk, wanted - total)
+                let got = Int(sf_readf_float(handle.file, buffer.baseAddress! + total * channels, sf_count_t(ask)))
+                if got <= 0 { break }
+                total += got
+            }
+        }
+        guard total == wanted else {
+            throw AudioError.truncated(path: path, expectedFrames: start + wanted, readFrames: start + total)
+        }
+        if let index = samples.firstIndex(where: { !$0.isFinite }) {
+            throw AudioError.nonFiniteSamples(path: path, frame: start + index / channels)
+        }
+        return (samples, info)
+    }
+
+    /// Reads frames like `readInterleaved` and mixes all channels down to mono (mean of channels).
+    /// - Throws: `AudioError`, as `readInterleaved`.
+    public static func readMono(
+        _ path: String, startFrame: Int = 0, count: Int? = nil
+    ) throws -> (samples: [Float], info: AudioFileInfo) {
+        let (interleaved, info) = try readInterleaved(path, startFrame: startFrame, count: count)
+        return (mixDown(interleaved, channelCount: info.channelCount), info)
+    }
+
+    /// Averages interleaved channels into one (`librosa.to_mono`); mono input is returned unchanged.
+    public static func mixDown(_ interleaved: [Float], channelCount: Int) -> [Float] {
+        precondition(channelCount > 0 && interleaved.count % channelCount == 0,
+                     "mixDown: \(interleaved.count) samples do not split into \(channelCount) channels")
+        guard channelCount > 1 else { return interleaved }
+        let frames = interleaved.count / channelCount
+        let scale = 1 / Float(channelCount)
+        var mono = [Float](repeating: 0, count: frames)
+        for frame in 0..<frames {
+            var sum: Float = 0
+            for channel in 0..<channelCount { sum += interleaved[frame * channelCount + channel] }
+            mono[frame] = sum * scale
+        }
+        return mono
+    }
+
+    /// Writes interleaved samples to a WAV (or FLAC when `path` ends in `.flac`) file, atomically.
+    ///
+    /// The data goes to a temporary file beside `path` that is renamed over it only once complete, so a
+    /// crash never leaves a half-written file under the final name.
+    /// - Throws: `AudioError.writeFailed` naming the file and libsndfile's reason.
+    public static func write(
+        _ path: String, interleaved samples: [Float], channelCount: Int = 1, sampleRate: Int,
+        encoding: AudioEncoding = .pcm16
+    ) throws {
+        precondition(channelCount > 0 && samples.count % channelCount == 0,
+                     "AudioFile.write: \(samples.count) samples do not split into \(channelCount) channels")
+        let container: Int32 = path.lowercased().hasSuffix(".flac") ? Int32(SF_FORMAT_FLAC) : Int32(SF_FORMAT_WAV)
+        let subtype: Int32
+        switch encoding {
+        case .pcm16: subtype = Int32(SF_FORMAT_PCM_16)
+        case .pcm24: subtype = Int32(SF_FORMAT_PCM_24)
+        case .float32: subtype = Int32(SF_FORMAT_FLOAT)
+        }
+        let directory = (path as NSString).deletingLastPathComponent
+        let base = (path as NSString).lastPathComponent
+        let temporary = (directory.isEmpty ? "" : directory + "/") + ".\(base).\(ProcessInfo.processInfo.processIdentifier).\(UInt32.random(in: 0...UInt32.max)).tmp"
+        var info = SF_INFO()
+        info.samplerate = Int32(sampleRate)
+        info.channels = Int32(channelCount)
+        info.format = container | subtype
+        guard sf_format_check(&info) != 0 else {
+            throw AudioError.writeFailed(path: path, reason: "libsndfile rejects \(encoding.rawValue) at \(sampleRate) Hz, \(channelCount) channels")
+        }
+        guard let file = sf_open(temporary, Int32(SFM_WRITE), &info) else {
+            throw AudioError.writeFailed(path: path, reason: String(cString: sf_strerror(nil)))
+        }
+        // Clip rather than wrap: libsndfile converts out-of-range floats to integers with wrap-around otherwise.
+        var clip = Int32(SF_TRUE)
+        _ = sf_command(file, Int32(SFC_SET_CLIPPING), &clip, Int32(MemoryLayout<Int32>.size))
+        let frames = samples.count / channelCount
+        let written = samples.withUnsafeBufferPointer { buffer in
+            Int(sf_writef_float(file, buffer.baseAddress, sf_count_t(frames)))
+        }
+        let closeStatus = sf_close(file)
+        guard written == frames, closeStatus == 0 else {
+            unlink(temporary)
+            throw AudioError.writeFailed(path: path, reason: "wrote \(written) of \(frames) frames")
+        }
+        guard rename(temporary, path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            unlink(temporary)
+            throw AudioError.writeFailed(path: path, reason: reason)
+        }
+    }
+
+    /// An open libsndfile handle that is closed when released.
+    private final class Handle {
+        enum Mode { case read }
+        let file: OpaquePointer
+        let info: AudioFileInfo
+
+        init(path: String, mode: Mode) throws {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+                throw AudioError.missing(path: path)
+            }
+            guard !isDirectory.boolValue else { throw AudioError.notAudio(path: path, reason: "is a directory") }
+            var raw = SF_INFO()
+            guard let file = sf_open(path, Int32(SFM_READ), &raw) else {
+                let reason = String(cString: sf_strerror(nil))
+                throw AudioError.classifyOpenFailure(path: path, reason: reason)
+            }
+            self.file = file
+            self.info = AudioFileInfo(
+                frameCount: Int(raw.frames), sampleRate: Int(raw.samplerate), channelCount: Int(raw.channels),
+                format: Handle.describe(format: raw.format))
+        }
+
+        deinit { sf_close(file) }
+
+        static func describe(format: Int32) -> String {
+            func name(_ value: Int32, _ command: Int32) -> String {
+                var format = SF_FORMAT_INFO()
+                format.format = value
+                guard sf_command(nil, command, &format, Int32(MemoryLayout<SF_FORMAT_INFO>.size)) == 0,
+                      let text = format.extension ?? format.name else { return String(value, radix: 16) }
+                return String(cString: text).uppercased()
+            }
+            let major = format & Int32(SF_FORMAT_TYPEMASK)
+            let minor = format & Int32(SF_FORMAT_SUBMASK)
+            var subtype = SF_FORMAT_INFO()
+            subtype.format = minor
+            let subtypeName: String
+            if sf_command(nil, Int32(SFC_GET_FORMAT_INFO), &subtype, Int32(MemoryLayout<SF_FORMAT_INFO>.size)) == 0,
+               let text = subtype.name {
+                subtypeName = String(cString: text)
+            } else {
+                subtypeName = String(minor, radix: 16)
+            }
+            return "\(name(major, Int32(SFC_GET_FORMAT_INFO)))/\(subtypeName)"
+        }
+    }
+}

@@ -1,0 +1,12 @@
+import ArgumentParser
+
+/// The `exp` command line: every subcommand is an extension in its own file.
+@main
+struct Exp: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "exp",
+        abstract: "Speech emotion recognition experiments: features, training, sweeps and comparison.",
+        version: "0.1.0",
+        subcommands: []
+    )
+}
