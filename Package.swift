@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "exp", targets: ["exp"]),
         .library(name: "AudioFeatures", targets: ["AudioFeatures"]),
         .library(name: "NeuralNet", targets: ["NeuralNet"]),
+        .library(name: "EmotionCorpus", targets: ["EmotionCorpus"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -22,6 +23,7 @@ let package = Package(
         // MARK: - Library targets
         .target(name: "AudioFeatures", dependencies: ["CSndFile", "CFFTW", "CSoxr"]),
         .target(name: "NeuralNet", dependencies: ["CBLAS"]),
+        .target(name: "EmotionCorpus", dependencies: ["AudioFeatures"]),
         .executableTarget(
             name: "exp",
             dependencies: [
@@ -34,6 +36,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["NeuralNet"], path: "Sources/TestSupport"),
         .testTarget(name: "AudioFeaturesTests", dependencies: ["AudioFeatures", "TestSupport"]),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "TestSupport"]),
+        .testTarget(name: "EmotionCorpusTests", dependencies: ["EmotionCorpus", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )
