@@ -5,8 +5,13 @@
 private typealias Vector = SIMD8<Float>
 
 @inline(__always) private func exp8(_ input: Vector) -> Vector {
-    let x = input.clamped(lowerBound: Vector(repeating: -87.3), upperBound: Vector(repeating: 88.3))
-    let n = (x * 1.442_695_040_888_963_4).rounded(.toNearestOrEven)
+    var x = input
+    x.replace(with: 88.3, where: x .> 88.3)
+    x.replace(with: -87.3, where: x .< -87.3)
+    // Adding 1.5·2²³ rounds to the nearest integer and leaves it in the low mantissa bits (no per-lane conversion).
+    let magic = Vector(repeating: 12_582_912)
+    let shifted = x * 1.442_695_040_888_963_4 + magic
+    let n = shifted - magic
     let r = x - n * 0.693_359_375 + n * 2.121_944_400_546_905_8e-4
     var p = Vector(repeating: 1.987_569_150_0e-4)
     p = p * r + 1.398_199_950_7e-3
@@ -15,7 +20,7 @@ private typealias Vector = SIMD8<Float>
     p = p * r + 1.666_666_545_9e-1
     p = p * r + 5.000_000_120_1e-1
     p = p * (r * r) + r + 1
-    let exponent = (SIMD8<Int32>(n, rounding: .towardZero) &+ 127) &<< 23
+    let exponent = (unsafeBitCast(shifted, to: SIMD8<Int32>.self) &- 0x4B40_0000 &+ 127) &<< 23
     return p * unsafeBitCast(exponent, to: Vector.self)
 }
 

@@ -92,22 +92,26 @@ public final class MaxPool1D: Layer {
         let outFrames = cfg.padding.outputFrames(t, span: cfg.poolSize, stride: cfg.stride)
         var output = [Float](repeating: 0, count: n * outFrames * c)
         var argmax = [Int32](repeating: -1, count: output.count)
-        input.storage.withUnsafeBufferPointer { x in
+        input.storage.withUnsafeBufferPointer { xBuffer in
+        output.withUnsafeMutableBufferPointer { yBuffer in
+        argmax.withUnsafeMutableBufferPointer { aBuffer in
+            let (x, y, best) = (xBuffer.baseAddress!, yBuffer.baseAddress!, aBuffer.baseAddress!)
             for b in 0..<n {
                 cfg.forEachWindow(frames: t, lengths: lengths, batch: b) { f, range in
                     guard !range.isEmpty else { return }
-                    let out = (b * outFrames + f) * c
-                    for ch in 0..<c {
-                        var best = (b * t + range.lowerBound) * c + ch
-                        for frame in range.dropFirst() where x[(b * t + frame) * c + ch] > x[best] {
-                            best = (b * t + frame) * c + ch
+                    // Channel-inner loops over contiguous frames, so the comparison vectorises.
+                    let out = (b * outFrames + f) * c, first = (b * t + range.lowerBound) * c
+                    for ch in 0..<c { y[out + ch] = x[first + ch]; best[out + ch] = Int32(truncatingIfNeeded: first + ch) }
+                    for frame in range.dropFirst() {
+                        let source = (b * t + frame) * c
+                        for ch in 0..<c where x[source + ch] > y[out + ch] {
+                            y[out + ch] = x[source + ch]
+                            best[out + ch] = Int32(truncatingIfNeeded: source + ch)
                         }
-                        output[out + ch] = x[best]
-                        argmax[out + ch] = Int32(best)
                     }
                 }
             }
-        }
+        }}}
         cache = mode == .training ? Cache(inputShape: input.shape, argmax: argmax) : nil
         let outLengths = lengths.map { $0.map { min(outFrames, cfg.padding.outputFrames($0, span: cfg.poolSize, stride: cfg.stride)) } }
         return (Tensor(shape: [n, outFrames, c], storage: output), outLengths)
