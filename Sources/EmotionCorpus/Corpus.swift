@@ -120,7 +120,10 @@ struct BadFileCollector {
 
     mutating func report(_ error: CorpusError, path: String) throws {
         if policy == .fail { throw error }
-        skipped.append(SkippedFile(path: path, reason: error.description))
+        // The record holds the path already; keep only the reason.
+        let text = error.description
+        let reason = text.hasPrefix(path + ": ") ? String(text.dropFirst(path.count + 2)) : text
+        skipped.append(SkippedFile(path: path, reason: reason))
     }
 
     /// Probes `path` with libsndfile (`AudioFile.info`); a file that does not open as audio is reported.

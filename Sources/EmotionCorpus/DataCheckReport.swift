@@ -8,6 +8,12 @@ public struct DataCheckReport: Sendable, Equatable, Codable {
     public struct ValueCount: Sendable, Equatable, Codable {
         public var value: String
         public var count: Int
+
+        /// Creates a tally entry.
+        public init(value: String, count: Int) {
+            self.value = value
+            self.count = count
+        }
     }
 
     /// One speaker's clip counts per label (speaker `nil` collects clips without speaker).

@@ -96,7 +96,7 @@ import Testing
         let corpus = try ManifestSource(.init(path: path, name: "mine")).load()
         #expect(corpus.name == "mine" && corpus.clips.count == 1)
         #expect(corpus.skipped == [SkippedFile(path: "\(directory)/audio/gone.wav", reason:
-            "\(directory)/audio/gone.wav: unreadable audio file (no such file (listed at \(path):3))")])
+            "unreadable audio file (no such file (listed at \(path):3))")])
         #expect(throws: CorpusError.unreadableFile(path: "\(directory)/audio/gone.wav",
                                                    reason: "no such file (listed at \(path):3)")) {
             try ManifestSource(.init(path: path, onBadFile: .fail)).load()
