@@ -7,6 +7,10 @@ struct Exp: AsyncParsableCommand {
         commandName: "exp",
         abstract: "Speech emotion recognition experiments: features, training, sweeps and comparison.",
         version: "0.1.0",
-        subcommands: [Features.self, Bench.self]
+        subcommands: [
+            Features.self,
+            Bench.self,
+            DataCommand.self,
+        ]
     )
 }
