@@ -57,10 +57,12 @@ public struct ValueIssue: Sendable, Equatable {
 
     /// `"<key> must be one of a, b. Received: <key>=<value>"` unless `value` is one of `choices`.
     public static func oneOf(_ value: String, _ choices: [String], key: some CodingKey) -> ValueIssue? {
-        choices.contains(value) ? nil : ValueIssue(
+        guard !choices.contains(value) else { return nil }
+        let suggestion = didYouMean(value, among: choices)
+        return ValueIssue(
             key: key.stringValue,
             message: "\(key.stringValue) must be one of \(choices.joined(separator: ", ")). Received: \(key.stringValue)=\(value)"
-                + didYouMean(value, among: choices))
+                + (suggestion.isEmpty ? "" : "." + suggestion))
     }
 }
 

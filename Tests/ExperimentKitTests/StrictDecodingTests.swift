@@ -57,7 +57,7 @@ import Testing
         let messages = specMessages { _ = try dense("{type: dense, units: 0, activation: rellu}").decode(FakeDense.self) }
         #expect(messages == [
             "t.yaml:1:22: model.layers[4].units: units must be > 0. Received: units=0",
-            "t.yaml:1:37: model.layers[4].activation: activation must be one of linear, relu, softmax, tanh. Received: activation=rellu Did you mean 'relu'?",
+            "t.yaml:1:37: model.layers[4].activation: activation must be one of linear, relu, softmax, tanh. Received: activation=rellu. Did you mean 'relu'?",
         ])
     }
 
