@@ -30,14 +30,15 @@ public struct ExperimentSpec: Sendable {
     public static let sectionKeys = ["augment", "data", "features", "metrics", "model", "name", "optimizer",
                                      "schedule", "seed", "split", "sweep", "training"]
 
-    /// Loads `file` (with its `extends` chain), applies `overrides` in order, and validates every section against
+    /// Loads `file` (with its `extends` chain), applies `overrides` in order (to the tree with defaults written out,
+    /// see `withDefaults`), and validates every section against
     /// `registries`; `classCount` replaces `units: classes` in the model.
     ///
     /// - Throws: `SpecErrors` with every problem of the file, not only the first.
     public static func load(file: String, overrides: [Override] = [], registries: Registries, classCount: Int,
                             loader: SpecLoader = SpecLoader()) throws -> ExperimentSpec {
         var tree = try loader.load(file: file)
-        tree = try Override.apply(overrides, to: tree)
+        if !overrides.isEmpty { tree = try Override.apply(overrides, to: withDefaults(tree)) }
         return try ExperimentSpec(tree: tree, file: file, registries: registries, classCount: classCount)
     }
 

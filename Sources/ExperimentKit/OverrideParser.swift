@@ -56,10 +56,10 @@ struct OverrideParser {
                 while close < chars.count, chars[close].isNumber { close += 1 }
                 guard close > indexStart, close < chars.count, chars[close] == "]",
                       let index = Int(String(chars[indexStart..<close])) else {
-                    throw error(at: indexStart, "expected a list index such as [4]")
+                    throw error(at: indexStart + 1, "expected a list index such as [4]")
                 }
                 path.append(.index(index))
-                columns.append(indexStart)
+                columns.append(indexStart + 1)
                 position = close + 1
             }
             guard position < chars.count, chars[position] == "." else { return (path, columns, position) }

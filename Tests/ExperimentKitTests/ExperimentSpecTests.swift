@@ -133,6 +133,28 @@ import Testing
         #expect(spec.resolved.training.earlyStopping?.minDelta == 0.5)
     }
 
+    @Test func writingOutDefaultsDoesNotChangeTheResolvedSpec() throws {
+        for yaml in ["name: minimal\n", Self.full, "name: x\noptimizer: sgd\nmodel: {layers: [relu, {type: dense, units: 2}]}\n"] {
+            let tree = try node(yaml)
+            let plain = try ExperimentSpec(tree: tree, file: "e.yaml", registries: Fakes.registries, classCount: 8)
+            let expanded = try ExperimentSpec(tree: ExperimentSpec.withDefaults(tree), file: "e.yaml",
+                                              registries: Fakes.registries, classCount: 8)
+            #expect(plain.resolved == expanded.resolved)
+        }
+    }
+
+    @Test func overridesReachDefaultedKeys() throws {
+        let files = try SpecFiles()
+        let path = try files.write("exp.yaml", "name: minimal\noptimizer: adam\n")
+        let overrides = try Override.parse(["optimizer.beta1=0.5", "model.layers[6].units=16", "features.n_mfcc=13"])
+        let resolved = try ExperimentSpec.load(file: path, overrides: overrides, registries: Fakes.registries,
+                                               classCount: 8).resolved
+        #expect(resolved.optimizer.options["beta1"] == .double(0.5))
+        #expect(resolved.model.layers[6].options["units"] == .int(16))
+        #expect(resolved.model.layers.count == 9)
+        #expect(resolved.features.options["n_mfcc"] == .int(13))
+    }
+
     @Test func anInvalidOverrideValueIsLocatedInTheOverride() throws {
         let files = try SpecFiles()
         let path = try files.write("exp.yaml", Self.full)
