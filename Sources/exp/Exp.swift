@@ -8,9 +8,11 @@ struct Exp: AsyncParsableCommand {
         abstract: "Speech emotion recognition experiments: features, training, sweeps and comparison.",
         version: "0.1.0",
         subcommands: [
+            Validate.self,
+            Components.self,
             Features.self,
-            Bench.self,
             DataCommand.self,
+            Bench.self,
         ]
     )
 }
