@@ -111,3 +111,28 @@ struct SplitMix64: RandomNumberGenerator {
     }
     mutating func nextUnit() -> Double { Double(next() >> 11) / Double(1 << 53) }
 }
+
+/// The FFT behind the STFT (split real transform for even sizes, FFTW r2c for odd) against a naive DFT.
+@Suite struct FourierTransformTests {
+    @Test(arguments: [16, 15, 512, 9])
+    func stftMagnitudeMatchesANaiveDFT(_ size: Int) {
+        var generator = SplitMix64(seed: UInt64(size))
+        let samples = (0..<(3 * size)).map { _ in Float(generator.nextUnit() * 2 - 1) }
+        let stft = STFT(fftSize: size, hopLength: size, window: .hamming, center: false)
+        let window = WindowFunction.hamming.values(length: size)
+        let observed = stft.spectrogram(samples, power: 1)
+        #expect(observed.frameCount == 3 && observed.featureCount == size / 2 + 1)
+        for t in 0..<3 {
+            for k in 0...(size / 2) {
+                var re = 0.0, im = 0.0
+                for n in 0..<size {
+                    let x = Double(samples[t * size + n] * window[n])
+                    re += x * cos(-2 * Double.pi * Double(k * n) / Double(size))
+                    im += x * sin(-2 * Double.pi * Double(k * n) / Double(size))
+                }
+                let expected = (re * re + im * im).squareRoot()
+                #expect(abs(Double(observed[t, k]) - expected) <= 1e-4 * Double(size), "frame \(t) bin \(k)")
+            }
+        }
+    }
+}
