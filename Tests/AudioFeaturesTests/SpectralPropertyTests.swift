@@ -136,3 +136,30 @@ struct SplitMix64: RandomNumberGenerator {
         }
     }
 }
+
+/// Extractors share FFT plans across threads; concurrent results must equal serial ones bit for bit.
+@Suite struct ConcurrentExtractionTests {
+    @Test func concurrentExtractionMatchesSerial() throws {
+        var generator = SplitMix64(seed: 11)
+        let samples = (0..<9000).map { _ in Float(generator.nextUnit() - 0.5) }
+        // Sizes no other test uses, so plan creation itself also races.
+        let extractors = try [384, 640, 768, 896].map { size in
+            try MFCC(.init(logMel: .init(sampleRate: 16000, fftSize: size, hopLength: 128, melCount: 32), coefficientCount: 13))
+        }
+        final class Results: @unchecked Sendable {
+            let lock = NSLock()
+            var matrices: [Int: FeatureMatrix] = [:]
+        }
+        let results = Results()
+        DispatchQueue.concurrentPerform(iterations: 8) { i in
+            let matrix = extractors[i % 4].extract(samples)
+            results.lock.lock()
+            defer { results.lock.unlock() }
+            if let previous = results.matrices[i % 4] { #expect(previous == matrix) }
+            results.matrices[i % 4] = matrix
+        }
+        for (i, extractor) in extractors.enumerated() {
+            #expect(results.matrices[i] == extractor.extract(samples))
+        }
+    }
+}
