@@ -9,12 +9,19 @@ import Foundation
 public enum FeatureBenchmark {
     /// Measured throughput; JSON keys are snake_case and shared with the Python peer.
     public struct Report: Codable, Sendable {
+        /// Who ran: `"exp (Swift)"` or the peer's name and version.
         public var implementation: String
+        /// Files processed.
         public var files: Int
+        /// Files that could not be decoded (not counted in `files`).
         public var failures: Int
+        /// Seconds of audio processed (at 16 kHz).
         public var audioSeconds: Double
+        /// Wall-clock seconds of the timed loop.
         public var wallSeconds: Double
+        /// Whole pipeline (decode + resample + MFCC), files per wall second.
         public var filesPerSecond: Double
+        /// Audio seconds per wall second.
         public var audioSecondsPerSecond: Double
         /// Files per second of the feature stage alone (samples in, MFCC out): files divided by the per-file
         /// feature time summed over files, times the thread count.
@@ -26,8 +33,11 @@ public enum FeatureBenchmark {
         public var filesPerCPUSecond: Double
         /// Files per CPU second of the feature stage alone (thread CPU time around each extraction).
         public var featuresOnlyFilesPerCPUSecond: Double
+        /// Peak resident memory of the process in MB.
         public var peakRSSMegabytes: Double
+        /// Worker threads.
         public var threads: Int
+        /// The MFCC parameters, as text.
         public var parameters: String
 
         enum CodingKeys: String, CodingKey {
