@@ -36,7 +36,7 @@ final class GRUDirection {
         let (n, t, c, h) = (input.shape[0], input.shape[1], inputSize, hiddenSize)
         let g3 = 3 * h
         var gates = [Float](repeating: 0, count: n * t * g3)
-        var recurrent = gates
+        var recurrent = [Float](repeating: 0, count: n * t * g3)
         gates.withUnsafeMutableBufferPointer { g in
             recurrent.withUnsafeMutableBufferPointer { r in
                 for row in 0..<(n * t) {
@@ -90,8 +90,8 @@ final class GRUDirection {
         guard let cache else { preconditionFailure("GRU.backward called without a training forward") }
         let (n, t, c, h) = (cache.input.shape[0], cache.input.shape[1], inputSize, hiddenSize)
         let g3 = 3 * h
-        var inputSide = [Float](repeating: 0, count: n * t * g3), hiddenSide = inputSide
-        var carry = [Float](repeating: 0, count: n * h), direct = carry
+        var inputSide = [Float](repeating: 0, count: n * t * g3), hiddenSide = [Float](repeating: 0, count: n * t * g3)
+        var carry = [Float](repeating: 0, count: n * h), direct = [Float](repeating: 0, count: n * h)
         for step in stride(from: t - 1, through: 0, by: -1) {
             let time = reverse ? t - 1 - step : step
             let previous = reverse ? time + 1 : time - 1

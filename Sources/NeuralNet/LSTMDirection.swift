@@ -45,8 +45,10 @@ final class LSTMDirection {
         }
         BLAS.gemm(transposeB: true, m: n * t, n: g4, k: c, a: input.storage, lda: c, b: inputWeight.value.storage,
                   ldb: c, beta: 1, c: &gates, ldc: g4)
+        // Separate allocations: copies of one array would share storage and be copied on first write.
         var cells = [Float](repeating: 0, count: n * t * h)
-        var cellTanh = cells, hidden = cells
+        var cellTanh = [Float](repeating: 0, count: n * t * h)
+        var hidden = [Float](repeating: 0, count: n * t * h)
         let chunks = min(Parallel.workers, n)
         gates.withUnsafeMutableBufferPointer { gBuffer in
         cells.withUnsafeMutableBufferPointer { cBuffer in
@@ -118,7 +120,8 @@ final class LSTMDirection {
             Parallel.forEach(chunks) { chunk in
                 let batch = Parallel.slice(chunk, of: chunks, total: n)
                 let rows = batch.count
-                var dhCarry = [Float](repeating: 0, count: rows * h), dcCarry = dhCarry, dh = dhCarry, zeroRow = dhCarry
+                var dhCarry = [Float](repeating: 0, count: rows * h), dcCarry = [Float](repeating: 0, count: rows * h)
+                var dh = [Float](repeating: 0, count: rows * h), zeroRow = [Float](repeating: 0, count: h)
                 zeroRow.withUnsafeMutableBufferPointer { zeroBuffer in
                 let zeros = zeroBuffer.baseAddress!
                 dhCarry.withUnsafeMutableBufferPointer { dhcBuffer in
