@@ -103,17 +103,23 @@ public final class MaxPool1D: Layer {
                     // Channel-inner loops over contiguous frames, so the comparison vectorises.
                     let out = y + (b * outFrames + f) * c, first = (b * t + range.lowerBound) * c
                     out.update(from: x + first, count: c)
-                    for frame in (range.lowerBound + 1)..<range.upperBound {
-                        let source = x + (b * t + frame) * c
-                        for ch in 0..<c { out[ch] = max(out[ch], source[ch]) }
+                    guard training else {
+                        for frame in (range.lowerBound + 1)..<range.upperBound {
+                            let source = x + (b * t + frame) * c
+                            for ch in 0..<c { out[ch] = max(out[ch], source[ch]) }
+                        }
+                        return
                     }
-                    guard training else { return }
-                    // The first frame holding the maximum receives the gradient (PyTorch picks the first too).
+                    // Branch-free running max and index; the first maximal frame wins ties (as PyTorch).
                     let best = aBuffer.baseAddress! + (b * outFrames + f) * c
-                    for ch in 0..<c {
-                        var frame = range.lowerBound
-                        while x[(b * t + frame) * c + ch] != out[ch] { frame += 1 }
-                        best[ch] = Int32(truncatingIfNeeded: (b * t + frame) * c + ch)
+                    for ch in 0..<c { best[ch] = Int32(truncatingIfNeeded: first + ch) }
+                    for frame in (range.lowerBound + 1)..<range.upperBound {
+                        let offset = (b * t + frame) * c, source = x + offset
+                        for ch in 0..<c {
+                            let greater = source[ch] > out[ch]
+                            out[ch] = greater ? source[ch] : out[ch]
+                            best[ch] = greater ? Int32(truncatingIfNeeded: offset + ch) : best[ch]
+                        }
                     }
                 }
             }
