@@ -105,7 +105,7 @@ final class LSTMDirection {
     /// parameter gradients and adds ∂L/∂input into `inputGradient [N, T, C]`.
     func backward(_ hiddenGradient: [Float], into inputGradient: inout [Float], needsInputGradient: Bool) {
         guard let cache else { preconditionFailure("LSTM.backward called without a training forward") }
-        let (n, t, c, h) = (cache.input.shape[0], cache.input.shape[1], inputSize, hiddenSize)
+        let (n, t, h) = (cache.input.shape[0], cache.input.shape[1], hiddenSize)
         let g4 = 4 * h
         var gateGradient = [Float](repeating: 0, count: n * t * g4)
         let chunks = min(Parallel.workers, n)

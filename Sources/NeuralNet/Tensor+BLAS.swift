@@ -82,7 +82,7 @@ enum BLAS {
     }
 
     /// OpenBLAS runs single-threaded; NeuralNet splits work itself, so no OpenBLAS worker spins between calls.
-    nonisolated(unsafe) static let singleThreadedOpenBLAS: Void = openblas_set_num_threads(1)
+    static let singleThreadedOpenBLAS: Void = openblas_set_num_threads(1)
 
     /// `y[m] = alpha · op(A) · x + beta · y` where `A` is `[rows × cols]`, row-major.
     static func gemv(
