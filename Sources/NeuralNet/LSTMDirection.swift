@@ -50,11 +50,12 @@ final class LSTMDirection {
         var cellTanh = [Float](repeating: 0, count: n * t * h)
         var hidden = [Float](repeating: 0, count: n * t * h)
         let chunks = min(Parallel.workers, n)
+        let recurrentKernel = transposed(hiddenWeight.value.storage, rows: g4, columns: h)   // W_hhᵀ [H, 4H]
         gates.withUnsafeMutableBufferPointer { gBuffer in
         cells.withUnsafeMutableBufferPointer { cBuffer in
         cellTanh.withUnsafeMutableBufferPointer { tBuffer in
         hidden.withUnsafeMutableBufferPointer { hBuffer in
-        hiddenWeight.value.storage.withUnsafeBufferPointer { wBuffer in
+        recurrentKernel.withUnsafeBufferPointer { wBuffer in
             nonisolated(unsafe) let (gp, cp, tp, hp, wp) = (gBuffer.baseAddress!, cBuffer.baseAddress!,
                                                             tBuffer.baseAddress!, hBuffer.baseAddress!, wBuffer.baseAddress!)
             Parallel.forEach(chunks) { chunk in
@@ -63,9 +64,9 @@ final class LSTMDirection {
                     let time = reverse ? t - 1 - step : step
                     let previous = reverse ? time + 1 : time - 1
                     if step > 0 {
-                        BLAS.gemm(transposeA: false, transposeB: true, m: batch.count, n: g4, k: h,
-                                  a: hp + (batch.lowerBound * t + previous) * h, lda: t * h, b: wp, ldb: h,
-                                  beta: 1, c: gp + (batch.lowerBound * t + time) * g4, ldc: t * g4, parallel: false)
+                        BLAS.smallGemm(m: batch.count, n: g4, k: h,
+                                       a: hp + (batch.lowerBound * t + previous) * h, lda: t * h, b: wp, ldb: g4,
+                                       beta: 1, c: gp + (batch.lowerBound * t + time) * g4, ldc: t * g4)
                     }
                     for b in batch {
                         let row = b * t + time, prevRow = b * t + previous
@@ -153,9 +154,9 @@ final class LSTMDirection {
                         }
                         guard step > 0 else { continue }
                         // ∂L/∂h₋₁ = dGates · W_hh, plus the gradient passed unchanged through padded steps.
-                        BLAS.gemm(transposeA: false, transposeB: false, m: rows, n: h, k: g4,
-                                  a: dgp + (batch.lowerBound * t + time) * g4, lda: t * g4, b: wp, ldb: h,
-                                  beta: 0, c: dhc, ldc: h, parallel: false)
+                        BLAS.smallGemm(m: rows, n: h, k: g4,
+                                       a: dgp + (batch.lowerBound * t + time) * g4, lda: t * g4, b: wp, ldb: h,
+                                       beta: 0, c: dhc, ldc: h)
                         if let lengths = cache.lengths {
                             for b in batch where time >= lengths[b] {
                                 let local = b - batch.lowerBound
@@ -184,6 +185,16 @@ final class LSTMDirection {
         guard needsInputGradient else { return }
         BLAS.gemm(m: rows, n: c, k: g4, a: gateGradient, lda: g4, b: inputWeight.value.storage, ldb: c,
                   beta: 1, c: &inputGradient, ldc: c)
+    }
+}
+
+/// The transpose of a row-major `[rows, columns]` matrix.
+func transposed(_ matrix: [Float], rows: Int, columns: Int) -> [Float] {
+    [Float](unsafeUninitializedCapacity: rows * columns) { buffer, count in
+        for r in 0..<rows {
+            for c in 0..<columns { buffer[c * rows + r] = matrix[r * columns + c] }
+        }
+        count = rows * columns
     }
 }
 
