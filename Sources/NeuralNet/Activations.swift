@@ -51,7 +51,7 @@ public final class ReLU: Layer {
         var dx = outputGradient.storage
         dx.withUnsafeMutableBufferPointer { d in
             output.storage.withUnsafeBufferPointer { y in
-                for i in d.indices { d[i] = y[i] > 0 ? d[i] : 0 }  // branch-free, so it vectorises
+                zeroWhereNotPositive(d.baseAddress!, output: y.baseAddress!, count: d.count)
             }
         }
         return Tensor(shape: output.shape, storage: dx)

@@ -49,3 +49,46 @@ func sigmoidInPlace(_ values: UnsafeMutablePointer<Float>, count: Int) { apply(v
 
 /// `values[0..<count] = tanh(values[0..<count])`.
 func tanhInPlace(_ values: UnsafeMutablePointer<Float>, count: Int) { apply(values, count, tanh8) }
+
+/// `gradient[i] = 0` where `output[i] ≤ 0` (ReLU backward), as SIMD selects instead of unpredictable branches.
+func zeroWhereNotPositive(_ gradient: UnsafeMutablePointer<Float>, output: UnsafePointer<Float>, count: Int) {
+    let g = UnsafeMutableRawPointer(gradient), y = UnsafeRawPointer(output)
+    var i = 0
+    while i + 8 <= count {
+        let dy = g.loadUnaligned(fromByteOffset: i * 4, as: Vector.self)
+        let value = y.loadUnaligned(fromByteOffset: i * 4, as: Vector.self)
+        g.storeBytes(of: dy.replacing(with: 0, where: value .<= 0), toByteOffset: i * 4, as: Vector.self)
+        i += 8
+    }
+    while i < count {
+        if output[i] <= 0 { gradient[i] = 0 }
+        i += 1
+    }
+}
+
+/// Running maximum over one more frame: where `source > maximum`, takes the value and records `index + channel`
+/// (max-pool forward in training; ties keep the earlier frame).
+func updateMaximum(_ maximum: UnsafeMutablePointer<Float>, indices: UnsafeMutablePointer<Int32>,
+                   source: UnsafePointer<Float>, index: Int32, count: Int) {
+    let m = UnsafeMutableRawPointer(maximum), s = UnsafeRawPointer(source), idx = UnsafeMutableRawPointer(indices)
+    let lanes = SIMD8<Int32>(0, 1, 2, 3, 4, 5, 6, 7)
+    var i = 0
+    while i + 8 <= count {
+        let current = m.loadUnaligned(fromByteOffset: i * 4, as: Vector.self)
+        let candidate = s.loadUnaligned(fromByteOffset: i * 4, as: Vector.self)
+        let greater = candidate .> current
+        m.storeBytes(of: current.replacing(with: candidate, where: greater), toByteOffset: i * 4, as: Vector.self)
+        let best = idx.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Int32>.self)
+        let replacement = SIMD8<Int32>(repeating: index &+ Int32(truncatingIfNeeded: i)) &+ lanes
+        idx.storeBytes(of: best.replacing(with: replacement, where: greater), toByteOffset: i * 4,
+                       as: SIMD8<Int32>.self)
+        i += 8
+    }
+    while i < count {
+        if source[i] > maximum[i] {
+            maximum[i] = source[i]
+            indices[i] = index &+ Int32(truncatingIfNeeded: i)
+        }
+        i += 1
+    }
+}

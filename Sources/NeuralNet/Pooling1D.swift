@@ -110,16 +110,12 @@ public final class MaxPool1D: Layer {
                         }
                         return
                     }
-                    // Branch-free running max and index; the first maximal frame wins ties (as PyTorch).
+                    // SIMD running max and index; the first maximal frame wins ties (as PyTorch).
                     let best = aBuffer.baseAddress! + (b * outFrames + f) * c
                     for ch in 0..<c { best[ch] = Int32(truncatingIfNeeded: first + ch) }
                     for frame in (range.lowerBound + 1)..<range.upperBound {
-                        let offset = (b * t + frame) * c, source = x + offset
-                        for ch in 0..<c {
-                            let greater = source[ch] > out[ch]
-                            out[ch] = greater ? source[ch] : out[ch]
-                            best[ch] = greater ? Int32(truncatingIfNeeded: offset + ch) : best[ch]
-                        }
+                        let offset = (b * t + frame) * c
+                        updateMaximum(out, indices: best, source: x + offset, index: Int32(truncatingIfNeeded: offset), count: c)
                     }
                 }
             }
