@@ -192,8 +192,13 @@ final class LSTMDirection {
         let shifted = shiftedStates(cache.hidden, batch: n, frames: t, width: h, reverse: reverse)
         BLAS.gemm(transposeA: true, m: g4, n: h, k: rows, a: gateGradient, lda: g4, b: shifted, ldb: h,
                   beta: 1, c: &hiddenWeight.gradient.storage, ldc: h)
-        addColumnSums(gateGradient, rows: rows, columns: g4, into: &inputBias.gradient.storage)
-        addColumnSums(gateGradient, rows: rows, columns: g4, into: &hiddenBias.gradient.storage)
+        // Both biases enter every gate pre-activation identically, so they share one column sum.
+        var biasGradient = [Float](repeating: 0, count: g4)
+        addColumnSums(gateGradient, rows: rows, columns: g4, into: &biasGradient)
+        for j in 0..<g4 {
+            inputBias.gradient.storage[j] += biasGradient[j]
+            hiddenBias.gradient.storage[j] += biasGradient[j]
+        }
         guard needsInputGradient else { return }
         BLAS.gemm(m: rows, n: c, k: g4, a: gateGradient, lda: g4, b: inputWeight.value.storage, ldb: c,
                   beta: 1, c: &inputGradient, ldc: c)
