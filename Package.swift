@@ -28,6 +28,7 @@ let package = Package(
             name: "exp",
             dependencies: [
                 "AudioFeatures",
+                "NeuralNet",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
