@@ -28,16 +28,33 @@ private struct Pointwise {
 public final class ReLU: Layer {
     /// No options.
     public typealias Configuration = NoOptions
-    private var cache = Pointwise()
+    private var output: Tensor?
     /// A ReLU.
     public init() {}
     /// A ReLU.
     public convenience init(_ configuration: Configuration) { self.init() }
     public var parameters: [Parameter] { [] }
     public func outputShape(for inputShape: [Int]) throws -> [Int] { inputShape }
-    public func forward(_ input: Tensor, mode: Mode) -> Tensor { cache.forward(input, mode: mode) { max(0, $0) } }
+    public func forward(_ input: Tensor, mode: Mode) -> Tensor {
+        var y = input.storage
+        y.withUnsafeMutableBufferPointer { values in
+            for i in values.indices { values[i] = max(0, values[i]) }
+        }
+        let result = Tensor(shape: input.shape, storage: y)
+        output = mode == .training ? result : nil
+        return result
+    }
     public func backward(_ outputGradient: Tensor) -> Tensor {
-        cache.backward(outputGradient, layer: "ReLU") { x, _ in x > 0 ? 1 : 0 }
+        guard let output else { preconditionFailure("ReLU.backward called without a training forward") }
+        precondition(outputGradient.shape == output.shape, "ReLU.backward expects \(output.shape), got \(outputGradient.shape)")
+        // y > 0 exactly where x > 0, so the output is all backward needs.
+        var dx = outputGradient.storage
+        dx.withUnsafeMutableBufferPointer { d in
+            output.storage.withUnsafeBufferPointer { y in
+                zeroWhereNotPositive(d.baseAddress!, output: y.baseAddress!, count: d.count)
+            }
+        }
+        return Tensor(shape: output.shape, storage: dx)
     }
 }
 

@@ -138,24 +138,35 @@ public final class Conv1D: Layer {
         let padLeft = cfg.padding.leftPadding(t, span: span, stride: cfg.stride)
         let outLengths = lengths.map { $0.map { min(outFrames, cfg.padding.outputFrames($0, span: span, stride: cfg.stride)) } }
         let width = k * c
-        var columns = [Float](repeating: 0, count: n * outFrames * width)
-        input.storage.withUnsafeBufferPointer { x in
-            columns.withUnsafeMutableBufferPointer { cols in
-                for b in 0..<n {
-                    let valid = lengths?[b] ?? t
-                    for f in 0..<outFrames {
-                        let row = cols.baseAddress! + (b * outFrames + f) * width
-                        for tap in 0..<k {
-                            let source = f * cfg.stride + tap * cfg.dilation - padLeft
-                            guard source >= 0, source < valid else { continue }
-                            (row + tap * c).update(from: x.baseAddress! + (b * t + source) * c, count: c)
+        // Every tap of every row is written unless padding or lengths leave gaps, which must read as zeros.
+        let dense = lengths == nil && cfg.padding == .valid
+        var columns = dense
+            ? [Float](unsafeUninitializedCapacity: n * outFrames * width) { $1 = n * outFrames * width }
+            : [Float](repeating: 0, count: n * outFrames * width)
+        input.storage.withUnsafeBufferPointer { xBuffer in
+            columns.withUnsafeMutableBufferPointer { colsBuffer in
+                nonisolated(unsafe) let (x, cols) = (xBuffer.baseAddress!, colsBuffer.baseAddress!)
+                let parts = min(Parallel.workers, n)
+                Parallel.forEach(parts) { part in
+                    for b in Parallel.slice(part, of: parts, total: n) {
+                        let valid = lengths?[b] ?? t
+                        for f in 0..<outFrames {
+                            let row = cols + (b * outFrames + f) * width
+                            for tap in 0..<k {
+                                let source = f * cfg.stride + tap * cfg.dilation - padLeft
+                                guard source >= 0, source < valid else { continue }
+                                (row + tap * c).update(from: x + (b * t + source) * c, count: c)
+                            }
                         }
                     }
                 }
             }
         }
-        var output = [Float](repeating: 0, count: n * outFrames * o)
-        for r in 0..<(n * outFrames) { for j in 0..<o { output[r * o + j] = bias.value.storage[j] } }
+        let bias = bias.value.storage
+        var output = [Float](unsafeUninitializedCapacity: n * outFrames * o) { buffer, count in
+            for r in 0..<(n * outFrames) { (buffer.baseAddress! + r * o).initialize(from: bias, count: o) }
+            count = n * outFrames * o
+        }
         BLAS.gemm(transposeB: true, m: n * outFrames, n: o, k: width, a: columns, lda: width, b: packedWeight(),
                   ldb: width, beta: 1, c: &output, ldc: o)
         if let outLengths { zeroPadding(&output, lengths: outLengths, frames: outFrames, channels: o) }
@@ -163,7 +174,9 @@ public final class Conv1D: Layer {
         return (Tensor(shape: [n, outFrames, o], storage: output), outLengths)
     }
 
-    public func backward(_ outputGradient: Tensor) -> Tensor {
+    public func backward(_ outputGradient: Tensor) -> Tensor { backward(outputGradient, needsInputGradient: true) }
+
+    public func backward(_ outputGradient: Tensor, needsInputGradient: Bool) -> Tensor {
         guard let cache else { preconditionFailure("Conv1D.backward called without a training forward") }
         let cfg = configuration
         let (n, t, c, o, k) = (cache.inputShape[0], cache.inputShape[1], cfg.inputChannels, cfg.outputChannels, cfg.kernelSize)
@@ -184,21 +197,26 @@ public final class Conv1D: Layer {
             }
         }
         addColumnSums(dY, rows: rows, columns: o, into: &bias.gradient.storage)
+        guard needsInputGradient else { return Tensor(shape: [0]) }
         // ∂L/∂columns = dY · W, then col2im adds each column block back to the frame it was copied from.
         var columnGradient = [Float](repeating: 0, count: rows * width)
         BLAS.gemm(m: rows, n: width, k: o, a: dY, lda: o, b: packedWeight(), ldb: width, c: &columnGradient, ldc: width)
         var inputGradient = [Float](repeating: 0, count: n * t * c)
-        columnGradient.withUnsafeBufferPointer { dCols in
-            inputGradient.withUnsafeMutableBufferPointer { dx in
-                for b in 0..<n {
-                    let valid = cache.inputLengths?[b] ?? t
-                    for f in 0..<outFrames {
-                        let row = dCols.baseAddress! + (b * outFrames + f) * width
-                        for tap in 0..<k {
-                            let source = f * cfg.stride + tap * cfg.dilation - padLeft
-                            guard source >= 0, source < valid else { continue }
-                            let target = dx.baseAddress! + (b * t + source) * c, block = row + tap * c
-                            for ic in 0..<c { target[ic] += block[ic] }
+        columnGradient.withUnsafeBufferPointer { dColsBuffer in
+            inputGradient.withUnsafeMutableBufferPointer { dxBuffer in
+                nonisolated(unsafe) let (dCols, dx) = (dColsBuffer.baseAddress!, dxBuffer.baseAddress!)
+                let parts = min(Parallel.workers, n)
+                Parallel.forEach(parts) { part in
+                    for b in Parallel.slice(part, of: parts, total: n) {
+                        let valid = cache.inputLengths?[b] ?? t
+                        for f in 0..<outFrames {
+                            let row = dCols + (b * outFrames + f) * width
+                            for tap in 0..<k {
+                                let source = f * cfg.stride + tap * cfg.dilation - padLeft
+                                guard source >= 0, source < valid else { continue }
+                                let target = dx + (b * t + source) * c, block = row + tap * c
+                                for ic in 0..<c { target[ic] += block[ic] }
+                            }
                         }
                     }
                 }

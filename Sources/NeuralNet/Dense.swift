@@ -98,7 +98,9 @@ public final class Dense: Layer {
         return Tensor(shape: input.shape.dropLast() + [o], storage: output)
     }
 
-    public func backward(_ outputGradient: Tensor) -> Tensor {
+    public func backward(_ outputGradient: Tensor) -> Tensor { backward(outputGradient, needsInputGradient: true) }
+
+    public func backward(_ outputGradient: Tensor, needsInputGradient: Bool) -> Tensor {
         guard let cache else { preconditionFailure("Dense.backward called without a training forward") }
         let (i, o) = (configuration.inputSize, configuration.outputSize)
         let rows = cache.input.count / i
@@ -107,6 +109,7 @@ public final class Dense: Layer {
         BLAS.gemm(transposeA: true, m: o, n: i, k: rows, a: outputGradient.storage, lda: o, b: cache.input.storage,
                   ldb: i, beta: 1, c: &weight.gradient.storage, ldc: i)
         addColumnSums(outputGradient.storage, rows: rows, columns: o, into: &bias.gradient.storage)
+        guard needsInputGradient else { return Tensor(shape: [0]) }
         var inputGradient = [Float](repeating: 0, count: rows * i)
         BLAS.gemm(m: rows, n: i, k: o, a: outputGradient.storage, lda: o, b: weight.value.storage, ldb: i,
                   c: &inputGradient, ldc: i)

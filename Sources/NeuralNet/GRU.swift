@@ -152,13 +152,15 @@ public final class GRU: Layer {
         return (Tensor(shape: [n, width], storage: output), nil)
     }
 
-    public func backward(_ outputGradient: Tensor) -> Tensor {
+    public func backward(_ outputGradient: Tensor) -> Tensor { backward(outputGradient, needsInputGradient: true) }
+
+    public func backward(_ outputGradient: Tensor, needsInputGradient: Bool) -> Tensor {
         guard let inputShape else { preconditionFailure("GRU.backward called without a training forward") }
         let (n, t, h) = (inputShape[0], inputShape[1], configuration.hiddenSize)
         let width = directions.count * h
         let expected = configuration.returnSequences ? [n, t, width] : [n, width]
         precondition(outputGradient.shape == expected, "GRU.backward expects \(expected), got \(outputGradient.shape)")
-        var inputGradient = [Float](repeating: 0, count: inputShape.reduce(1, *))
+        var inputGradient = [Float](repeating: 0, count: needsInputGradient ? inputShape.reduce(1, *) : 0)
         for (d, direction) in directions.enumerated() {
             var hiddenGradient = [Float](repeating: 0, count: n * t * h)
             for b in 0..<n {
@@ -172,8 +174,8 @@ public final class GRU: Layer {
                     for j in 0..<h { hiddenGradient[(b * t + last) * h + j] = outputGradient.storage[b * width + d * h + j] }
                 }
             }
-            direction.backward(hiddenGradient, into: &inputGradient)
+            direction.backward(hiddenGradient, into: &inputGradient, needsInputGradient: needsInputGradient)
         }
-        return Tensor(shape: inputShape, storage: inputGradient)
+        return needsInputGradient ? Tensor(shape: inputShape, storage: inputGradient) : Tensor(shape: [0])
     }
 }

@@ -36,7 +36,7 @@ final class GRUDirection {
         let (n, t, c, h) = (input.shape[0], input.shape[1], inputSize, hiddenSize)
         let g3 = 3 * h
         var gates = [Float](repeating: 0, count: n * t * g3)
-        var recurrent = gates
+        var recurrent = [Float](repeating: 0, count: n * t * g3)
         gates.withUnsafeMutableBufferPointer { g in
             recurrent.withUnsafeMutableBufferPointer { r in
                 for row in 0..<(n * t) {
@@ -86,12 +86,12 @@ final class GRUDirection {
 
     /// Backpropagates `hiddenGradient [N, T, H]` through time; accumulates the parameter gradients and adds
     /// ∂L/∂input into `inputGradient [N, T, C]`.
-    func backward(_ hiddenGradient: [Float], into inputGradient: inout [Float]) {
+    func backward(_ hiddenGradient: [Float], into inputGradient: inout [Float], needsInputGradient: Bool) {
         guard let cache else { preconditionFailure("GRU.backward called without a training forward") }
         let (n, t, c, h) = (cache.input.shape[0], cache.input.shape[1], inputSize, hiddenSize)
         let g3 = 3 * h
-        var inputSide = [Float](repeating: 0, count: n * t * g3), hiddenSide = inputSide
-        var carry = [Float](repeating: 0, count: n * h), direct = carry
+        var inputSide = [Float](repeating: 0, count: n * t * g3), hiddenSide = [Float](repeating: 0, count: n * t * g3)
+        var carry = [Float](repeating: 0, count: n * h), direct = [Float](repeating: 0, count: n * h)
         for step in stride(from: t - 1, through: 0, by: -1) {
             let time = reverse ? t - 1 - step : step
             let previous = reverse ? time + 1 : time - 1
@@ -124,18 +124,12 @@ final class GRUDirection {
         let rows = n * t
         BLAS.gemm(transposeA: true, m: g3, n: c, k: rows, a: inputSide, lda: g3, b: cache.input.storage, ldb: c,
                   beta: 1, c: &inputWeight.gradient.storage, ldc: c)
-        var shifted = [Float](repeating: 0, count: rows * h)
-        for b in 0..<n {
-            for time in 0..<t {
-                let previous = reverse ? time + 1 : time - 1
-                guard previous >= 0, previous < t else { continue }
-                for j in 0..<h { shifted[(b * t + time) * h + j] = cache.hidden[(b * t + previous) * h + j] }
-            }
-        }
+        let shifted = shiftedStates(cache.hidden, batch: n, frames: t, width: h, reverse: reverse)
         BLAS.gemm(transposeA: true, m: g3, n: h, k: rows, a: hiddenSide, lda: g3, b: shifted, ldb: h,
                   beta: 1, c: &hiddenWeight.gradient.storage, ldc: h)
         addColumnSums(inputSide, rows: rows, columns: g3, into: &inputBias.gradient.storage)
         addColumnSums(hiddenSide, rows: rows, columns: g3, into: &hiddenBias.gradient.storage)
+        guard needsInputGradient else { return }
         BLAS.gemm(m: rows, n: c, k: g3, a: inputSide, lda: g3, b: inputWeight.value.storage, ldb: c,
                   beta: 1, c: &inputGradient, ldc: c)
     }

@@ -41,6 +41,9 @@ public protocol Layer: AnyObject {
     func forward(_ input: Tensor, lengths: [Int]?, mode: Mode) -> (output: Tensor, lengths: [Int]?)
     /// Accumulates ∂L/∂θ into each parameter's `gradient` and returns ∂L/∂input for the most recent training forward.
     func backward(_ outputGradient: Tensor) -> Tensor
+    /// Like `backward(_:)`; with `needsInputGradient: false` (the first layer of a model) a layer may skip ∂L/∂input
+    /// and return an empty tensor, saving the largest GEMM of a convolution or recurrent input projection.
+    func backward(_ outputGradient: Tensor, needsInputGradient: Bool) -> Tensor
     /// Draws fresh initial values for every parameter from `generator` (in `parameters` order).
     func resetParameters(using generator: inout RandomGenerator)
     /// Floating-point operations of one forward pass for one example (2 per multiply-add; matmuls and convolutions).
@@ -55,6 +58,9 @@ extension Layer {
     public func forward(_ input: Tensor, lengths: [Int]?, mode: Mode) -> (output: Tensor, lengths: [Int]?) {
         (forward(input, mode: mode), lengths)
     }
+
+    /// Layers whose input gradient is cheap always compute it.
+    public func backward(_ outputGradient: Tensor, needsInputGradient: Bool) -> Tensor { backward(outputGradient) }
 
     /// Parameterless layers have nothing to initialise.
     public func resetParameters(using generator: inout RandomGenerator) {}

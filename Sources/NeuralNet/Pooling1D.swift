@@ -91,23 +91,35 @@ public final class MaxPool1D: Layer {
         let cfg = configuration
         let outFrames = cfg.padding.outputFrames(t, span: cfg.poolSize, stride: cfg.stride)
         var output = [Float](repeating: 0, count: n * outFrames * c)
-        var argmax = [Int32](repeating: -1, count: output.count)
-        input.storage.withUnsafeBufferPointer { x in
+        let training = mode == .training
+        var argmax = [Int32](repeating: -1, count: training ? output.count : 0)
+        input.storage.withUnsafeBufferPointer { xBuffer in
+        output.withUnsafeMutableBufferPointer { yBuffer in
+        argmax.withUnsafeMutableBufferPointer { aBuffer in
+            let (x, y) = (xBuffer.baseAddress!, yBuffer.baseAddress!)
             for b in 0..<n {
                 cfg.forEachWindow(frames: t, lengths: lengths, batch: b) { f, range in
                     guard !range.isEmpty else { return }
-                    let out = (b * outFrames + f) * c
-                    for ch in 0..<c {
-                        var best = (b * t + range.lowerBound) * c + ch
-                        for frame in range.dropFirst() where x[(b * t + frame) * c + ch] > x[best] {
-                            best = (b * t + frame) * c + ch
+                    // Channel-inner loops over contiguous frames, so the comparison vectorises.
+                    let out = y + (b * outFrames + f) * c, first = (b * t + range.lowerBound) * c
+                    out.update(from: x + first, count: c)
+                    guard training else {
+                        for frame in (range.lowerBound + 1)..<range.upperBound {
+                            let source = x + (b * t + frame) * c
+                            for ch in 0..<c { out[ch] = max(out[ch], source[ch]) }
                         }
-                        output[out + ch] = x[best]
-                        argmax[out + ch] = Int32(best)
+                        return
+                    }
+                    // SIMD running max and index; the first maximal frame wins ties (as PyTorch).
+                    let best = aBuffer.baseAddress! + (b * outFrames + f) * c
+                    for ch in 0..<c { best[ch] = Int32(truncatingIfNeeded: first + ch) }
+                    for frame in (range.lowerBound + 1)..<range.upperBound {
+                        let offset = (b * t + frame) * c
+                        updateMaximum(out, indices: best, source: x + offset, index: Int32(truncatingIfNeeded: offset), count: c)
                     }
                 }
             }
-        }
+        }}}
         cache = mode == .training ? Cache(inputShape: input.shape, argmax: argmax) : nil
         let outLengths = lengths.map { $0.map { min(outFrames, cfg.padding.outputFrames($0, span: cfg.poolSize, stride: cfg.stride)) } }
         return (Tensor(shape: [n, outFrames, c], storage: output), outLengths)

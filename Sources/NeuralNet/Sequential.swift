@@ -70,9 +70,14 @@ public final class Sequential {
     }
 
     /// Backpropagates ∂L/∂output through every layer (accumulating parameter gradients) and returns ∂L/∂input.
-    public func backward(_ outputGradient: Tensor) -> Tensor {
+    ///
+    /// A training loop that does not use ∂L/∂input passes `needsInputGradient: false`: the first layer then skips
+    /// it (an empty tensor is returned), which saves one large GEMM per step.
+    public func backward(_ outputGradient: Tensor, needsInputGradient: Bool = true) -> Tensor {
         var gradient = outputGradient
-        for layer in layers.reversed() { gradient = layer.backward(gradient) }
+        for (index, layer) in layers.enumerated().reversed() {
+            gradient = layer.backward(gradient, needsInputGradient: index > 0 || needsInputGradient)
+        }
         return gradient
     }
 

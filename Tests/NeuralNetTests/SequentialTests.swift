@@ -95,3 +95,21 @@ import TestSupport
         #expect(model.parameters.allSatisfy { $0.gradient.storage.allSatisfy { $0 == 0 } })
     }
 }
+
+@Suite struct InputGradientSkipTests {
+    @Test func skippingTheInputGradientKeepsParameterGradients() throws {
+        let model = try Sequential(SequentialTests.smallStack(), inputShape: [21, 6], seed: 3)
+        let x = SequentialTests.random([3, 21, 6], seed: 4)
+        let upstream = SequentialTests.random([3, 3], seed: 5)
+        (model.layers[6] as? Dropout)?.generator = RandomGenerator(seed: 1)
+        _ = model.forward(x, mode: .training)
+        let full = model.backward(upstream)
+        let gradients = model.parameters.map(\.gradient)
+        model.zeroGradients()
+        (model.layers[6] as? Dropout)?.generator = RandomGenerator(seed: 1)
+        _ = model.forward(x, mode: .training)
+        let skipped = model.backward(upstream, needsInputGradient: false)
+        #expect(full.shape == [3, 21, 6] && skipped.count == 0)
+        #expect(model.parameters.map(\.gradient) == gradients)
+    }
+}
