@@ -38,7 +38,7 @@ extension Exp.Bench {
             if !keepBlasEnv, variables.contains(where: { environment[$0] != nil }) {
                 // OpenBLAS reads them when the library loads, so only a fresh process can run without them.
                 let child = Process()
-                child.executableURL = URL(fileURLWithPath: "/proc/self/exe")
+                child.executableURL = Bundle.main.executableURL ?? URL(fileURLWithPath: "/proc/self/exe")
                 child.arguments = Array(CommandLine.arguments.dropFirst())
                 child.environment = environment.filter { !variables.contains($0.key) }
                 try child.run()
