@@ -4,6 +4,8 @@ import Foundation
 /// Turns an audio file into the mono samples a feature extractor consumes; its `cacheKey` names every
 /// parameter that changes those samples, so it is part of each feature-cache key.
 public protocol AudioLoading: Sendable {
+    /// Rate in Hz of the samples `load` returns (must equal the extractor's `sampleRate`).
+    var sampleRate: Int { get }
     /// Canonical, stable text of the loading parameters (sample rate, offset, duration, normalisation).
     var cacheKey: String { get }
     /// The samples of the file at `path`.

@@ -1,3 +1,5 @@
+// FeatureStore and the two small concurrency helpers it uses (result slots, a terminal progress line).
+
 import AudioFeatures
 import Foundation
 
@@ -36,9 +38,12 @@ public struct FeatureStore: Sendable {
     /// Draw a progress line on stderr; defaults to whether stderr is a terminal.
     public var showsProgress: Bool
 
-    /// A store extracting with `extractor` from audio loaded by `loader`, caching in `cache`.
+    /// A store extracting with `extractor` from audio loaded by `loader` (at the extractor's sample rate),
+    /// caching in `cache`.
     public init(cache: FeatureCache?, extractor: any FeatureExtractor, loader: any AudioLoading,
                 showsProgress: Bool = isatty(STDERR_FILENO) != 0) {
+        precondition(loader.sampleRate == extractor.sampleRate,
+                     "FeatureStore: loader produces \(loader.sampleRate) Hz but the extractor expects \(extractor.sampleRate) Hz")
         self.cache = cache
         self.extractor = extractor
         self.loader = loader
