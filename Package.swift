@@ -12,6 +12,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         // MARK: - C system libraries (module map + one header each; no Swift)
@@ -23,7 +24,13 @@ let package = Package(
         // MARK: - Library targets
         .target(name: "AudioFeatures", dependencies: ["CSndFile", "CFFTW", "CSoxr"]),
         .target(name: "NeuralNet", dependencies: ["CBLAS"]),
-        .target(name: "EmotionCorpus", dependencies: ["AudioFeatures"]),
+        .target(
+            name: "EmotionCorpus",
+            dependencies: [
+                "AudioFeatures",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ]
+        ),
         .executableTarget(
             name: "exp",
             dependencies: [
@@ -37,7 +44,14 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["NeuralNet"], path: "Sources/TestSupport"),
         .testTarget(name: "AudioFeaturesTests", dependencies: ["AudioFeatures", "TestSupport"]),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "TestSupport"]),
-        .testTarget(name: "EmotionCorpusTests", dependencies: ["EmotionCorpus", "TestSupport"]),
+        .testTarget(
+            name: "EmotionCorpusTests",
+            dependencies: [
+                "EmotionCorpus",
+                "TestSupport",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )
