@@ -56,13 +56,19 @@ public struct FeatureStore: Sendable {
         FeatureCacheKey(contentHash: try ContentHash.ofFile(path), loading: loader.cacheKey, features: extractor.cacheKey)
     }
 
-    /// Features `[T, C]` of every clip, in clip order, with what the cache contributed.
+    /// Features `[T, C]` of every clip, in clip order, with what the cache contributed. A clip's
+    /// `contentHash`, when set, is trusted as the hash of its file.
     /// - Throws: The first (in clip order) `ContentHashError`, `AudioError` or `FeatureCacheError`.
     public func features(for clips: [Clip]) throws -> (features: [FeatureMatrix], report: Report) {
         let paths = clips.map(\.path)
+        let knownHashes = clips.map(\.contentHash)
         let keys = ConcurrentSlots<FeatureCacheKey>(count: paths.count)
         DispatchQueue.concurrentPerform(iterations: paths.count) { index in
-            keys.set(index, Result { try key(forFile: paths[index]) })
+            // A hash the corpus scan already computed (`Corpus.withContentHashes`) saves reading the file twice.
+            keys.set(index, Result {
+                guard let hash = knownHashes[index] else { return try key(forFile: paths[index]) }
+                return FeatureCacheKey(contentHash: hash, loading: loader.cacheKey, features: extractor.cacheKey)
+            })
         }
         let clipKeys = try keys.values()
         // One job per distinct key; duplicates (byte-identical files) are served by the same job.

@@ -111,6 +111,21 @@ enum SynthFixture {
         #expect(hashes[0] != hashes[1])
     }
 
+    @Test func ravdessReaderAndDataCheckSeeTheDemoCorpusAsTheyWouldRavdess() throws {
+        let (directory, summary) = try SynthFixture.corpus()
+        let corpus = try RavdessSource(.init(root: directory)).load()
+        #expect(corpus.clips.count == 420 && corpus.skipped.isEmpty)
+        #expect(corpus.classes == Emotion.allCases.map(\.rawValue))
+        #expect(Set(corpus.clips.map(\.path)) == Set(summary.clips.map(\.path)))
+        for clip in corpus.clips {
+            let written = try #require(summary.clips.first { $0.path == clip.path })
+            #expect(clip.label == written.label && clip.speaker == written.speaker && clip.gender == written.gender)
+            #expect(clip.attributes["intensity"] == written.attributes["intensity"])
+        }
+        let report = try DataCheckReport.run(RavdessSource(.init(root: directory)))
+        #expect(report.duplicates.count == 1 && report.duplicates[0].count == 2)
+    }
+
     @Test func renderGivesTheSamplesTheFileStores() throws {
         let (directory, summary) = try SynthFixture.corpus()
         let rendered = DemoCorpus.render(actor: 3, emotion: .fearful, strong: true, statement: 2, repetition: 1,
