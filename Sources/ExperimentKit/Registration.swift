@@ -21,7 +21,12 @@ public struct Registration<Component, Context>: Sendable {
                      "\(Configuration.self).options lists \(listed.sorted()) but its CodingKeys are \(Configuration.acceptedKeys.sorted())")
         self.summary = summary
         self.options = Self.derivingDefaults(Configuration.self)
-        self.resolveOptions = { spec in try Self.encodedOptions(spec.decode(Configuration.self)) }
+        self.resolveOptions = { spec in
+            // Every listed option appears in the resolved spec, `null` where the configuration omits an absent value.
+            var options = try Self.encodedOptions(spec.decode(Configuration.self))
+            for name in listed where options[name] == nil { options[name] = .null }
+            return options
+        }
         self.build = { spec, context in try make(spec.decode(Configuration.self), context) }
     }
 

@@ -1,0 +1,80 @@
+import AudioFeatures
+import ExperimentKit
+import Testing
+
+@Suite struct BuiltinsTests {
+    @Test func featureTypesAreRegistered() {
+        #expect(Registries.builtins.features.names == ["logmel", "mfcc", "spectrogram"])
+    }
+
+    /// Every listed option of every built-in type is accepted at its default, and every accepted key is listed.
+    @Test(arguments: ComponentKind.allCases)
+    func listingAgreesWithValidation(kind: ComponentKind) throws {
+        let catalog = Registries.builtins.catalog(kind)
+        let here = SourceLocation(file: "b.yaml", line: 1, column: 1)
+        for entry in catalog.entries {
+            let all = entry.options.map { option in
+                SpecNode.Entry(key: option.name, keyLocation: here,
+                               value: option.requiredExample.map { .plain($0, at: here) }
+                                   ?? (option.defaultValue ?? .null).node(at: here))
+            }
+            let resolved = try catalog.resolve(ComponentSpec(kind: kind, type: entry.name,
+                                                             options: SpecNode(.mapping(all), at: here), path: "x"))
+            #expect(Set(resolved.options.keys) == Set(entry.options.map(\.name)), "\(entry.name)")
+            for option in entry.options where !option.isRequired {
+                #expect(resolved.options[option.name] == option.defaultValue, "\(entry.name).\(option.name)")
+            }
+        }
+    }
+
+    @Test func mfccDefaultsComeFromAudioFeatures() throws {
+        let options = try #require(Registries.builtins.catalog(.feature).entries.first { $0.name == "mfcc" }?.options)
+        let defaults = Dictionary(uniqueKeysWithValues: options.map { ($0.name, $0.defaultValue) })
+        #expect(defaults["n_mfcc"] == .int(20))
+        #expect(defaults["n_fft"] == .int(2048))
+        #expect(defaults["fmax"] == .null)
+        #expect(defaults["htk"] == .bool(false))
+    }
+
+    private func features(_ yaml: String) throws -> ExperimentSpec {
+        try ExperimentSpec(tree: node(yaml, file: "f.yaml"), file: "f.yaml", registries: withFakeRest, classCount: 8)
+    }
+
+    /// The built-in feature table with fakes for the other kinds, so whole specs resolve.
+    private var withFakeRest: Registries {
+        var registries = Fakes.registries
+        registries.features = Registries.builtins.features
+        return registries
+    }
+
+    @Test func theIssueExampleFeaturesValidateAndTakeTheDataRate() throws {
+        let spec = try features("""
+            data: {sample_rate: 16000}
+            features: {type: mfcc, n_mfcc: 40, n_fft: 512, hop_length: 160, win_length: 400, n_mels: 64, deltas: false}
+            """)
+        #expect(spec.resolved.features.options["sample_rate"] == .int(16000))
+        #expect(spec.resolved.features.options["n_mels"] == .int(64))
+        let extractor = try Registries.builtins.features.make(spec.features)
+        #expect(extractor.sampleRate == 16000)
+        #expect(extractor.featureCount == 40)
+    }
+
+    @Test func aDifferentExtractorRateIsAnError() throws {
+        let messages = specMessages { _ = try features("data: {sample_rate: 16000}\nfeatures: {type: logmel, sample_rate: 22050}\n") }
+        #expect(messages == ["f.yaml:2:39: features.sample_rate: sample_rate must equal data.sample_rate (16000), since "
+            + "clips are resampled to it before feature extraction. Received: sample_rate=22050"])
+    }
+
+    @Test func audioFeaturesRangeErrorsPointAtTheirKey() throws {
+        let messages = specMessages { _ = try features("features:\n  type: mfcc\n  n_mels: 32\n  n_mfcc: 40\n  n_mfc: 3\n") }
+        #expect(messages.count == 2)
+        #expect(messages[0] == "f.yaml:4:11: features.n_mfcc: n_mfcc must be in 1...n_mels (32). Received: n_mfcc=40")
+        #expect(messages[1].hasPrefix("f.yaml:5:3: features.n_mfc: unknown key 'n_mfc' for feature type 'mfcc'. Valid keys: amin, center,"))
+        #expect(messages[1].hasSuffix("Did you mean 'n_mfcc'?"))
+    }
+
+    @Test func choicesOfEnumeratedOptionsAreListed() throws {
+        let messages = specMessages { _ = try features("features: {type: spectrogram, window: han}\n") }
+        #expect(messages == ["f.yaml:1:39: features.window: window must be one of hann, hamming. Received: window=han. Did you mean 'hann'?"])
+    }
+}
