@@ -78,3 +78,44 @@ import Testing
         #expect(messages == ["f.yaml:1:39: features.window: window must be one of hann, hamming. Received: window=han. Did you mean 'hann'?"])
     }
 }
+
+@Suite struct CorpusAndSplitBuiltinsTests {
+    private func spec(_ yaml: String) throws -> ExperimentSpec {
+        var registries = Fakes.registries
+        registries.corpora = Registries.builtins.corpora
+        registries.splits = Registries.builtins.splits
+        return try ExperimentSpec(tree: node(yaml, file: "c.yaml"), file: "c.yaml", registries: registries, classCount: 8)
+    }
+
+    @Test func registeredNames() {
+        #expect(Registries.builtins.corpora.names == ["folders", "manifest", "ravdess"])
+        #expect(Registries.builtins.splits.names == ["loso", "manifest", "random", "speaker_holdout", "speaker_kfold", "statement_holdout"])
+    }
+
+    @Test func theIssueExampleDataAndSplitValidate() throws {
+        let resolved = try spec("""
+            data: {corpus: ravdess, root: data/ravdess, sample_rate: 16000, duration: 3.0, normalize: peak}
+            split: {type: speaker_holdout, test_speakers: ['19', '20'], validation_speakers: ['17', '18']}
+            """).resolved
+        #expect(resolved.data.corpus.options == ["root": .string("data/ravdess"), "vocal_channel": .string("speech"),
+                                                 "on_bad_file": .string("skip")])
+        #expect(resolved.split.options["test_speakers"] == .array([.string("19"), .string("20")]))
+        #expect(resolved.split.options["balance_gender"] == .bool(true))
+        let split = try Registries.builtins.splits.make(try spec("data: {root: x}\nsplit: {type: speaker_kfold, k: 4, fold: 1}\n").split)
+        #expect(split.summary.isEmpty == false)
+    }
+
+    @Test func corpusAndSplitErrorsAreCollected() throws {
+        let messages = specMessages { _ = try spec("""
+            data: {corpus: ravdess, vocal_channel: speach}
+            split: {type: speaker_kfold, k: 4, fold: 4}
+            """) }
+        // Decoding stops at a component's first type error, so the bad vocal_channel waits for the missing root.
+        #expect(messages == [
+            "c.yaml:1:7: data: missing required key 'root'",
+            "c.yaml:2:42: split.fold: fold must be in [0, 4). Received: fold=4",
+        ])
+        let channel = specMessages { _ = try spec("data: {corpus: ravdess, root: x, vocal_channel: speach}\n") }
+        #expect(channel == ["c.yaml:1:49: data.vocal_channel: expected one of speech, song, both, got 'speach'. Did you mean 'speech'?"])
+    }
+}
