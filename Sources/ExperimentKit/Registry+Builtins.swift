@@ -26,6 +26,13 @@ extension Registries {
             "statement_holdout": Registration(StatementHoldoutSplit.Configuration.self, "Hold out one RAVDESS statement") { config, _ in StatementHoldoutSplit(config) },
             "manifest": Registration(ManifestSplit.Configuration.self, "The manifest's split column") { config, _ in ManifestSplit(config) },
         ]))
+        registries.install(Registry<AugmentationStep, Void>(kind: .augmentation, [
+            "noise": Registration(AdditiveNoise.Configuration.self, "Additive noise at a random SNR") { config, _ in .noise(config) },
+            "gain": Registration(RandomGain.Configuration.self, "Random gain") { config, _ in .gain(config) },
+            "time_shift": Registration(TimeShift.Configuration.self, "Random time shift") { config, _ in .timeShift(config) },
+            "speed": Registration(SpeedPerturbation.Configuration.self, "Speed perturbation by resampling") { config, _ in .speed(config) },
+            "spec_augment": Registration(SpecAugment.Configuration.self, "SpecAugment frequency and time masks") { config, _ in .specAugment(config) },
+        ]))
         return registries
     }()
 
@@ -38,6 +45,12 @@ extension Registries {
     /// Splits by type name (`split`).
     public var splits: Registry<any Split, Void> {
         get { registry(.split) }
+        set { install(newValue) }
+    }
+
+    /// Augmentations by type name (`augment[i]`).
+    public var augmentations: Registry<AugmentationStep, Void> {
+        get { registry(.augmentation) }
         set { install(newValue) }
     }
 

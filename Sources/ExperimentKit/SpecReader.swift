@@ -40,6 +40,7 @@ struct SpecReader {
         let data = try readData()
         let features = try readFeatures(sampleRate: data?.1.options.sampleRate)
         let augment = try list("augment", .augmentation, default: Defaults.augment)
+        rejectRepeatedAugmentations()
         let layers = try readModel()
         let optimizer = try component("optimizer", .optimizer, default: Defaults.optimizer)
         // Absent or null means a constant learning rate; `.none` here means the section failed.
@@ -200,6 +201,20 @@ struct SpecReader {
             if let result { resolved.append(result) } else { failed = true }
         }
         return failed ? nil : resolved
+    }
+
+    /// Each augmentation type may appear once: EmotionCorpus applies them in a fixed order, not list order.
+    private mutating func rejectRepeatedAugmentations() {
+        var first: [String: Int] = [:]
+        for (index, item) in (tree["augment"]?.items ?? []).enumerated() {
+            guard let spec = try? ComponentSpec(node: item, path: SpecPath.index("augment", index), kind: .augmentation) else { continue }
+            if let earlier = first[spec.type] {
+                collector.record(.invalidValue(spec.typeLocation, path: SpecPath.key(spec.path, "type"), message:
+                    "'\(spec.type)' is already listed at augment[\(earlier)]; each augmentation may appear once"))
+            } else {
+                first[spec.type] = index
+            }
+        }
     }
 
     /// `units: classes` (a plain scalar) becomes the class count, keeping its location.

@@ -92,8 +92,10 @@ enum StrictDecoder {
                                      message: "expected one of \(option.choices.joined(separator: ", ")), got \(node.described)."
                                         + didYouMean(node.scalarText ?? "", among: option.choices))
             }
-            return .invalidValue(node.location, path: nodePath,
-                                 message: "invalid value \(node.described): \(context.debugDescription)")
+            // Configurations that range-check while decoding (EmotionCorpus) put a keras-style message here.
+            let message = context.debugDescription.contains("Received:")
+                ? context.debugDescription : "invalid value \(node.described): \(context.debugDescription)"
+            return .invalidValue(node.location, path: nodePath, message: message)
         @unknown default:
             return .invalidValue(root.location, path: path, message: "\(error)")
         }

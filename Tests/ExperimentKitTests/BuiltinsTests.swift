@@ -119,3 +119,29 @@ import Testing
         #expect(channel == ["c.yaml:1:49: data.vocal_channel: expected one of speech, song, both, got 'speach'. Did you mean 'speech'?"])
     }
 }
+
+@Suite struct AugmentationBuiltinsTests {
+    private func spec(_ yaml: String) throws -> ExperimentSpec {
+        var registries = Fakes.registries
+        registries.augmentations = Registries.builtins.augmentations
+        return try ExperimentSpec(tree: node(yaml, file: "a.yaml"), file: "a.yaml", registries: registries, classCount: 8)
+    }
+
+    @Test func theIssueExampleAugmentationsBuildOneConfiguration() throws {
+        let spec = try spec("augment: [{type: noise, snr_db: [15, 30]}, {type: spec_augment, time_masks: 2, freq_masks: 2}]\n")
+        #expect(spec.resolved.augment[0].options == ["snr_db": .array([.int(15), .int(30)]), "probability": .int(1)])
+        let steps = try spec.augment.map { try Registries.builtins.augmentations.make($0) }
+        let configuration = AugmentationStep.configuration(steps)
+        #expect(configuration.noise?.snrDecibels == 15...30)
+        #expect(configuration.specAugment?.timeMasks == 2)
+        #expect(configuration.gain == nil && configuration.speed == nil && configuration.timeShift == nil)
+    }
+
+    @Test func repeatedTypesAndDecodingChecksAreReported() throws {
+        let messages = specMessages { _ = try spec("augment:\n  - {type: noise}\n  - {type: spec_augment, freq_masks: -1}\n  - {type: noise}\n") }
+        #expect(messages == [
+            "a.yaml:3:38: augment[1].freq_masks: freq_masks must be >= 0. Received: freq_masks=-1",
+            "a.yaml:4:12: augment[2].type: 'noise' is already listed at augment[0]; each augmentation may appear once",
+        ])
+    }
+}
