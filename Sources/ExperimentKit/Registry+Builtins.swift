@@ -45,7 +45,7 @@ extension Registries {
                         weightDecay: Float(config.weightDecay), momentum: Float(config.momentum), centered: config.centered) },
         ]))
         registries.install(Registry<LearningRateSchedule, Void>(kind: .schedule, [
-            "constant": Registration(NoOptions.self, "The base rate throughout") { _, _ in .constant },
+            "constant": Registration(EmptyConfiguration.self, "The base rate throughout") { _, _ in .constant },
             "step": Registration(StepScheduleOptions.self, "Multiply by gamma every step_size epochs (StepLR)") { config, _ in
                 .step(stepSize: config.stepSize, gamma: config.gamma) },
             "exponential": Registration(ExponentialScheduleOptions.self, "Multiply by gamma every epoch (ExponentialLR)") { config, _ in
@@ -55,6 +55,10 @@ extension Registries {
             "reduce_on_plateau": Registration(PlateauScheduleOptions.self, "Reduce when a validation metric stops improving (ReduceLROnPlateau)") { config, _ in
                 config.schedule },
         ]))
+        registries.install(builtinLayers)
+        registries.install(Registry<MetricKind, Void>(kind: .metric, Dictionary(uniqueKeysWithValues: MetricKind.allCases.map { kind in
+            (kind.rawValue, Registration<MetricKind, Void>(EmptyConfiguration.self, kind.summary) { _, _ in kind })
+        })))
         return registries
     }()
 
@@ -73,6 +77,12 @@ extension Registries {
     /// Augmentations by type name (`augment[i]`).
     public var augmentations: Registry<AugmentationStep, Void> {
         get { registry(.augmentation) }
+        set { install(newValue) }
+    }
+
+    /// Metrics by name (`metrics[i]`).
+    public var metrics: Registry<MetricKind, Void> {
+        get { registry(.metric) }
         set { install(newValue) }
     }
 
