@@ -176,7 +176,7 @@ extension Pooling1DConfiguration: ComponentConfiguration {
     /// `pool_size`, `stride`, `padding` (NeuralNet's own keys).
     public static var options: [OptionInfo] {
         [.required("pool_size", "int > 0", example: "2", "Frames per window"),
-         .optional("stride", "int > 0", "Step between windows; pool_size when omitted"),
+         .optional("stride", "int > 0", "Step between windows", dependentDefault: "pool_size"),
          .optional("padding", "valid | same", "valid: only full windows; same: T' = ⌈T / stride⌉",
                    choices: Padding.allCases.map(\.rawValue))]
     }
