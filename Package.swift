@@ -9,9 +9,11 @@ let package = Package(
         .library(name: "AudioFeatures", targets: ["AudioFeatures"]),
         .library(name: "NeuralNet", targets: ["NeuralNet"]),
         .library(name: "EmotionCorpus", targets: ["EmotionCorpus"]),
+        .library(name: "ExperimentKit", targets: ["ExperimentKit"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // MARK: - C system libraries (module map + one header each; no Swift)
@@ -24,6 +26,7 @@ let package = Package(
         .target(name: "AudioFeatures", dependencies: ["CSndFile", "CFFTW", "CSoxr"]),
         .target(name: "NeuralNet", dependencies: ["CBLAS"]),
         .target(name: "EmotionCorpus", dependencies: ["AudioFeatures"]),
+        .target(name: "ExperimentKit", dependencies: ["AudioFeatures", "NeuralNet", "EmotionCorpus", .product(name: "Yams", package: "Yams")]),
         .executableTarget(
             name: "exp",
             dependencies: [
@@ -37,6 +40,7 @@ let package = Package(
         .testTarget(name: "AudioFeaturesTests", dependencies: ["AudioFeatures", "TestSupport"]),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "TestSupport"]),
         .testTarget(name: "EmotionCorpusTests", dependencies: ["EmotionCorpus", "TestSupport"]),
+        .testTarget(name: "ExperimentKitTests", dependencies: ["ExperimentKit", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )
