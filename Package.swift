@@ -26,11 +26,18 @@ let package = Package(
         .target(name: "AudioFeatures", dependencies: ["CSndFile", "CFFTW", "CSoxr"]),
         .target(name: "NeuralNet", dependencies: ["CBLAS"]),
         .target(name: "EmotionCorpus", dependencies: ["AudioFeatures"]),
-        .target(name: "ExperimentKit", dependencies: ["AudioFeatures", "NeuralNet", "EmotionCorpus", .product(name: "Yams", package: "Yams")]),
+        .target(
+            name: "ExperimentKit",
+            dependencies: [
+                "AudioFeatures", "NeuralNet", "EmotionCorpus",
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
         .executableTarget(
             name: "exp",
             dependencies: [
                 "AudioFeatures",
+                "ExperimentKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
