@@ -7,6 +7,7 @@ public enum AudioError: Error, CustomStringConvertible, Equatable, Sendable {
     case unsupported(path: String, reason: String)
     case nonFiniteSamples(path: String, frame: Int)
     case resampleFailed(path: String, reason: String)
+    case outOfRange(path: String, reason: String)
     case writeFailed(path: String, reason: String)
 
     public var description: String {
@@ -25,6 +26,8 @@ public enum AudioError: Error, CustomStringConvertible, Equatable, Sendable {
             return "\(path): sample at frame \(frame) is NaN or infinite"
         case .resampleFailed(let path, let reason):
             return "\(path): resampling failed (\(reason))"
+        case .outOfRange(let path, let reason):
+            return "\(path): requested samples are out of range (\(reason))"
         case .writeFailed(let path, let reason):
             return "\(path): could not write audio (\(reason))"
         }

@@ -34,17 +34,36 @@ public enum AudioFile {
     }
 
     /// Reads `count` frames (all remaining when `nil`) from `startFrame`, interleaved `[frame * channels + channel]`.
-    /// - Throws: `AudioError` for a missing, non-audio, empty or truncated file or non-finite samples.
+    ///
+    /// A `count` past the end reads what remains, as `soundfile.read(frames=…)` does.
+    /// - Throws: `AudioError` for a missing, non-audio, empty or truncated file, a start beyond the end, or
+    ///   non-finite samples.
     public static func readInterleaved(
         _ path: String, startFrame: Int = 0, count: Int? = nil
+    ) throws -> (samples: [Float], info: AudioFileInfo) {
+        try readInterleaved(path) { _ in (startFrame, count) }
+    }
+
+    /// Reads the frames chosen by `range` from the file's facts (used when the range depends on the native rate).
+    /// - Throws: `AudioError`, as `readInterleaved(_:startFrame:count:)`, or what `range` throws.
+    public static func readInterleaved(
+        _ path: String, range: (AudioFileInfo) throws -> (start: Int, count: Int?)
     ) throws -> (samples: [Float], info: AudioFileInfo) {
         let handle = try Handle(path: path, mode: .read)
         let info = handle.info
         guard info.frameCount > 0, info.channelCount > 0 else { throw AudioError.empty(path: path) }
         guard info.sampleRate > 0 else { throw AudioError.unsupported(path: path, reason: "sample rate \(info.sampleRate)") }
-        let start = min(max(startFrame, 0), info.frameCount)
-        let wanted = min(count ?? (info.frameCount - start), info.frameCount - start)
-        guard wanted > 0 else { return ([], info) }
+        if let declared = handle.declaredFrameCount, declared > info.frameCount {
+            throw AudioError.truncated(path: path, expectedFrames: declared, readFrames: info.frameCount)
+        }
+        let (startFrame, count) = try range(info)
+        guard startFrame >= 0, startFrame <= info.frameCount else {
+            throw AudioError.outOfRange(
+                path: path, reason: "start frame \(startFrame) is outside 0...\(info.frameCount)")
+        }
+        let start = startFrame
+        let wanted = min(max(count ?? (info.frameCount - start), 0), info.frameCount - start)
+        guard wanted > 0 else { throw AudioError.empty(path: path) }
         if start > 0 {
             guard sf_seek(handle.file, sf_count_t(start), SEEK_SET) >= 0 else {
                 throw AudioError.truncated(path: path, expectedFrames: info.frameCount, readFrames: 0)
@@ -56,9 +75,10 @@ public enum AudioFile {
         // Read in bounded chunks so one call never asks libsndfile for a huge allocation-sized request.
         let chunk = 1 << 16
         samples.withUnsafeMutableBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return }
             while total < wanted {
                 let ask = min(chunk, wanted - total)
-                let got = Int(sf_readf_float(handle.file, buffer.baseAddress! + total * channels, sf_count_t(ask)))
+                let got = Int(sf_readf_float(handle.file, base + total * channels, sf_count_t(ask)))
                 if got <= 0 { break }
                 total += got
             }
@@ -87,12 +107,13 @@ public enum AudioFile {
                      "mixDown: \(interleaved.count) samples do not split into \(channelCount) channels")
         guard channelCount > 1 else { return interleaved }
         let frames = interleaved.count / channelCount
-        let scale = 1 / Float(channelCount)
+        // Sum then divide (not multiply by 1/C): the same float32 rounding as numpy's mean.
+        let divisor = Float(channelCount)
         var mono = [Float](repeating: 0, count: frames)
         for frame in 0..<frames {
             var sum: Float = 0
             for channel in 0..<channelCount { sum += interleaved[frame * channelCount + channel] }
-            mono[frame] = sum * scale
+            mono[frame] = sum / divisor
         }
         return mono
     }
@@ -152,6 +173,8 @@ public enum AudioFile {
         enum Mode { case read }
         let file: OpaquePointer
         let info: AudioFileInfo
+        /// Frames the WAV data chunk claims when libsndfile found fewer bytes on disk (it shortens silently).
+        let declaredFrameCount: Int?
 
         init(path: String, mode: Mode) throws {
             var isDirectory: ObjCBool = false
@@ -168,6 +191,29 @@ public enum AudioFile {
             self.info = AudioFileInfo(
                 frameCount: Int(raw.frames), sampleRate: Int(raw.samplerate), channelCount: Int(raw.channels),
                 format: Handle.describe(format: raw.format))
+            self.declaredFrameCount = Handle.declaredFrames(file: file, info: raw)
+        }
+
+        /// Reads libsndfile's open log for a data chunk longer than the file ("data : 32000 (should be 8000)"),
+        /// and returns the frame count the header declared.
+        static func declaredFrames(file: OpaquePointer, info: SF_INFO) -> Int? {
+            var log = [CChar](repeating: 0, count: 4096)
+            let length = Int(sf_command(file, Int32(SFC_GET_LOG_INFO), &log, Int32(log.count)))
+            guard length > 0 else { return nil }
+            let text = String(decoding: log.prefix(min(length, log.count)).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix("data :") && $0.contains("should be") }),
+                  let bytes = line.dropFirst("data :".count).split(separator: " ").first.flatMap({ Int($0) })
+            else { return nil }
+            var bytesPerFrame = 0
+            switch info.format & Int32(SF_FORMAT_SUBMASK) {
+            case Int32(SF_FORMAT_PCM_S8), Int32(SF_FORMAT_PCM_U8), Int32(SF_FORMAT_ULAW), Int32(SF_FORMAT_ALAW): bytesPerFrame = 1
+            case Int32(SF_FORMAT_PCM_16): bytesPerFrame = 2
+            case Int32(SF_FORMAT_PCM_24): bytesPerFrame = 3
+            case Int32(SF_FORMAT_PCM_32), Int32(SF_FORMAT_FLOAT): bytesPerFrame = 4
+            case Int32(SF_FORMAT_DOUBLE): bytesPerFrame = 8
+            default: return nil
+            }
+            return bytes / (bytesPerFrame * max(Int(info.channels), 1))
         }
 
         deinit { sf_close(file) }
