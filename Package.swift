@@ -14,6 +14,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         // MARK: - C system libraries (module map + one header each; no Swift)
@@ -25,7 +26,13 @@ let package = Package(
         // MARK: - Library targets
         .target(name: "AudioFeatures", dependencies: ["CSndFile", "CFFTW", "CSoxr"]),
         .target(name: "NeuralNet", dependencies: ["CBLAS"]),
-        .target(name: "EmotionCorpus", dependencies: ["AudioFeatures"]),
+        .target(
+            name: "EmotionCorpus",
+            dependencies: [
+                "AudioFeatures",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ]
+        ),
         .target(
             name: "ExperimentKit",
             dependencies: [
@@ -37,6 +44,7 @@ let package = Package(
             name: "exp",
             dependencies: [
                 "AudioFeatures",
+                "EmotionCorpus",
                 "ExperimentKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -46,7 +54,14 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["NeuralNet"], path: "Sources/TestSupport"),
         .testTarget(name: "AudioFeaturesTests", dependencies: ["AudioFeatures", "TestSupport"]),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "TestSupport"]),
-        .testTarget(name: "EmotionCorpusTests", dependencies: ["EmotionCorpus", "TestSupport"]),
+        .testTarget(
+            name: "EmotionCorpusTests",
+            dependencies: [
+                "EmotionCorpus",
+                "TestSupport",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ]
+        ),
         .testTarget(name: "ExperimentKitTests", dependencies: ["ExperimentKit", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

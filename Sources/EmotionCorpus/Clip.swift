@@ -15,14 +15,18 @@ public struct Clip: Sendable, Hashable, Codable {
     public var gender: Gender?
     /// Corpus-specific fields (RAVDESS: `intensity`, `statement`, `repetition`, `vocal_channel`; manifests: `split`).
     public var attributes: [String: String]
+    /// SHA-256 of the file's bytes in hexadecimal (`ContentHash.ofFile`), once computed; splits use it to keep
+    /// byte-identical recordings on one side.
+    public var contentHash: String?
 
     /// Creates a clip record.
     public init(path: String, label: String, speaker: String? = nil, gender: Gender? = nil,
-                attributes: [String: String] = [:]) {
+                attributes: [String: String] = [:], contentHash: String? = nil) {
         self.path = path
         self.label = label
         self.speaker = speaker
         self.gender = gender
         self.attributes = attributes
+        self.contentHash = contentHash
     }
 }

@@ -7,6 +7,6 @@ struct Exp: AsyncParsableCommand {
         commandName: "exp",
         abstract: "Speech emotion recognition experiments: features, training, sweeps and comparison.",
         version: "0.1.0",
-        subcommands: [Validate.self, Components.self, Features.self, Bench.self]
+        subcommands: [Validate.self, Components.self, Features.self, Bench.self, DataCommand.self]
     )
 }

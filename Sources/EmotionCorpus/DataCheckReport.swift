@@ -1,0 +1,148 @@
+import AudioFeatures
+import Foundation
+
+/// The facts `exp data check` reports about a corpus: counts per speaker × label, audio formats, durations,
+/// unreadable files and exact duplicates. Encodes to JSON (`--json`) and renders as an aligned table.
+public struct DataCheckReport: Sendable, Equatable, Codable {
+    /// How many clips share one value (a sample rate, a channel count, a format).
+    public struct ValueCount: Sendable, Equatable, Codable {
+        public var value: String
+        public var count: Int
+
+        /// Creates a tally entry.
+        public init(value: String, count: Int) {
+            self.value = value
+            self.count = count
+        }
+    }
+
+    /// One speaker's clip counts per label (speaker `nil` collects clips without speaker).
+    public struct SpeakerRow: Sendable, Equatable, Codable {
+        public var speaker: String?
+        public var gender: Gender?
+        /// Counts in `DataCheckReport.classes` order.
+        public var counts: [Int]
+        public var total: Int
+    }
+
+    /// Minimum, mean and maximum clip duration in seconds.
+    public struct Durations: Sendable, Equatable, Codable {
+        public var min: Double
+        public var mean: Double
+        public var max: Double
+    }
+
+    public var corpus: String
+    public var root: String
+    public var clipCount: Int
+    public var classes: [String]
+    public var speakers: [SpeakerRow]
+    /// Clips per label over all speakers, in `classes` order.
+    public var classTotals: [Int]
+    public var sampleRates: [ValueCount]
+    public var channels: [ValueCount]
+    public var formats: [ValueCount]
+    public var durations: Durations
+    /// Malformed or undecodable files the scan left out.
+    public var unreadable: [SkippedFile]
+    /// Groups of byte-identical files (same SHA-256), each sorted, paths relative to `root` when inside it.
+    public var duplicates: [[String]]
+
+    /// Checks the corpus read by `source` (bad files are skipped and listed, whatever the source's policy).
+    /// Files are probed and hashed on all cores.
+    /// - Throws: `CorpusError` when the corpus cannot be read at all.
+    public static func run(_ source: any CorpusSource) throws -> DataCheckReport {
+        let corpus = try source.load()
+        let count = corpus.clips.count
+        let results = ResultBox(count: count)
+        DispatchQueue.concurrentPerform(iterations: count) { index in
+            let path = corpus.clips[index].path
+            do {
+                let info = try AudioFile.info(path)
+                let hash = try ContentHash.ofFile(path)
+                results.set(index, .success((info, hash)))
+            } catch {
+                results.set(index, .failure(FileListing.reason(error)))
+            }
+        }
+        var unreadable = corpus.skipped
+        var infos: [(clip: Clip, info: AudioFileInfo, hash: String)] = []
+        for (index, result) in results.values.enumerated() {
+            switch result {
+            case .success(let (info, hash))?: infos.append((corpus.clips[index], info, hash))
+            case .failure(let reason)?: unreadable.append(SkippedFile(path: corpus.clips[index].path, reason: reason))
+            case nil: unreadable.append(SkippedFile(path: corpus.clips[index].path, reason: "not checked"))
+            }
+        }
+        let classIndex = Dictionary(uniqueKeysWithValues: corpus.classes.enumerated().map { ($1, $0) })
+        var rows: [String?: SpeakerRow] = [:]
+        var totals = [Int](repeating: 0, count: corpus.classes.count)
+        for entry in infos {
+            let key = entry.clip.speaker
+            var row = rows[key] ?? SpeakerRow(speaker: key, gender: entry.clip.gender,
+                                              counts: [Int](repeating: 0, count: corpus.classes.count), total: 0)
+            if let label = classIndex[entry.clip.label] {
+                row.counts[label] += 1
+                totals[label] += 1
+            }
+            row.total += 1
+            rows[key] = row
+        }
+        let order = Corpus.sortSpeakers(Set(rows.keys.compactMap { $0 }))
+        var speakerRows = order.compactMap { rows[$0] }
+        if let anonymous = rows[nil] { speakerRows.append(anonymous) }
+        func tally(_ values: [String], numeric: Bool) -> [ValueCount] {
+            Dictionary(grouping: values, by: { $0 }).map { ValueCount(value: $0.key, count: $0.value.count) }
+                .sorted { numeric ? (Int($0.value) ?? 0) < (Int($1.value) ?? 0) : $0.value < $1.value }
+        }
+        let seconds = infos.map(\.info.duration)
+        let durations = Durations(min: seconds.min() ?? 0, mean: seconds.isEmpty ? 0 : seconds.reduce(0, +) / Double(seconds.count),
+                                  max: seconds.max() ?? 0)
+        var rootIsDirectory: ObjCBool = false
+        _ = FileManager.default.fileExists(atPath: corpus.root, isDirectory: &rootIsDirectory)
+        let base = rootIsDirectory.boolValue ? corpus.root : (corpus.root as NSString).deletingLastPathComponent
+        let rootDirectory = base.hasSuffix("/") ? base : base + "/"
+        func relative(_ path: String) -> String {
+            path.hasPrefix(rootDirectory) ? String(path.dropFirst(rootDirectory.count)) : path
+        }
+        let duplicates = Dictionary(grouping: infos, by: \.hash).values.filter { $0.count > 1 }
+            .map { $0.map { relative($0.clip.path) }.sorted() }.sorted { $0[0] < $1[0] }
+        return DataCheckReport(
+            corpus: corpus.name, root: corpus.root, clipCount: infos.count, classes: corpus.classes,
+            speakers: speakerRows, classTotals: totals,
+            sampleRates: tally(infos.map { String($0.info.sampleRate) }, numeric: true),
+            channels: tally(infos.map { String($0.info.channelCount) }, numeric: true),
+            formats: tally(infos.map(\.info.format), numeric: false), durations: durations,
+            unreadable: unreadable.map { SkippedFile(path: relative($0.path), reason: $0.reason) }
+                .sorted { $0.path < $1.path },
+            duplicates: duplicates)
+    }
+
+    /// The report as sorted, pretty-printed JSON.
+    public func json() throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(self), as: UTF8.self)
+    }
+}
+
+/// Per-clip results written from `concurrentPerform` workers, each index by exactly one worker.
+private final class ResultBox: @unchecked Sendable {
+    enum Outcome {
+        case success((AudioFileInfo, String))
+        case failure(String)
+    }
+
+    private let lock = NSLock()
+    private(set) var values: [Outcome?]
+
+    init(count: Int) {
+        values = Array(repeating: nil, count: count)
+    }
+
+    func set(_ index: Int, _ outcome: Outcome) {
+        lock.lock()
+        values[index] = outcome
+        lock.unlock()
+    }
+}
