@@ -118,26 +118,30 @@ public final class ProgressObserver: TrainingObserver {
         var object: [String: JSONValue]
         switch event {
         case let .runStarted(info):
-            object = ["event": "run_started", "name": .string(info.name), "id": .string(info.id),
+            object = ["event": .string("run_started"), "name": .string(info.name), "id": .string(info.id),
                       "epochs": .int(info.epochs), "steps_per_epoch": .int(info.stepsPerEpoch),
                       "first_epoch": .int(info.firstEpoch)]
         case let .stepEnded(step):
-            object = ["event": "step_ended", "epoch": .int(step.epoch), "step": .int(step.step),
+            object = ["event": .string("step_ended"), "epoch": .int(step.epoch), "step": .int(step.step),
                       "steps_per_epoch": .int(step.stepsPerEpoch), "loss": .double(step.loss),
                       "accuracy": .double(step.accuracy)]
         case let .epochEnded(metrics):
-            object = ["event": "epoch_ended", "metrics": .encoded(metrics)]
+            object = ["event": .string("epoch_ended"), "metrics": encoded(metrics)]
         case let .checkpointSaved(kind, epoch):
-            object = ["event": "checkpoint_saved", "kind": .string(kind.rawValue), "epoch": .int(epoch)]
+            object = ["event": .string("checkpoint_saved"), "kind": .string(kind.rawValue), "epoch": .int(epoch)]
         case let .runEnded(summary):
-            object = ["event": "run_ended", "status": .string(summary.status.rawValue),
+            object = ["event": .string("run_ended"), "status": .string(summary.status.rawValue),
                       "epochs_completed": .int(summary.epochsCompleted)]
             if let best = summary.bestEpoch { object["best_epoch"] = .int(best) }
-            if let test = summary.test { object["test"] = .encoded(MetricSummary(test)) }
+            if let test = summary.test { object["test"] = encoded(MetricSummary(test)) }
             if let error = summary.error { object["error"] = .string(error) }
         }
         let data = (try? JSONCoding.lineEncoder().encode(object)) ?? Data("{}".utf8)
         return String(decoding: data, as: UTF8.self)
+    }
+
+    private static func encoded(_ value: some Encodable) -> JSONValue {
+        (try? JSONValue(encoding: value)) ?? .null
     }
 
     static func format(_ value: Double) -> String { String(format: "%.4f", value) }
@@ -158,25 +162,5 @@ public final class ProgressObserver: TrainingObserver {
     /// Seconds from a monotonic clock.
     public static func monotonicSeconds() -> Double {
         Double(DispatchTime.now().uptimeNanoseconds) / 1e9
-    }
-}
-
-/// A small JSON value for event lines whose fields differ per event.
-enum JSONValue: Encodable, ExpressibleByStringLiteral {
-    case string(String)
-    case int(Int)
-    case double(Double)
-    case encoded(any Encodable & Sendable)
-
-    init(stringLiteral value: String) { self = .string(value) }
-
-    func encode(to encoder: Encoder) throws {
-        var container = encoder.singleValueContainer()
-        switch self {
-        case let .string(value): try container.encode(value)
-        case let .int(value): try container.encode(value)
-        case let .double(value): try container.encode(value)
-        case let .encoded(value): try value.encode(to: encoder)
-        }
     }
 }

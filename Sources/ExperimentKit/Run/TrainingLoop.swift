@@ -85,7 +85,7 @@ public final class TrainingLoop {
     /// Never throws: every failure becomes the outcome's status and error, so a sweep goes on with other runs.
     public func run(resume: Bool) -> Outcome {
         let stopping = configuration.patience.map {
-            EarlyStopping(monitor: configuration.monitor, patience: $0, minDelta: configuration.minDelta,
+            EarlyStopper(monitor: configuration.monitor, patience: $0, minDelta: configuration.minDelta,
                           restoreBest: configuration.restoreBest)
         }
         var state = LoopState(epoch: 0, earlyStopping: stopping?.state, best: BestTracker(monitor: configuration.monitor),
@@ -171,7 +171,7 @@ public final class TrainingLoop {
     }
 
     /// Records a finished epoch: schedule, observers, history, checkpoints; returns the new state.
-    private func commit(_ metrics: EpochMetrics, state: LoopState, stopping: EarlyStopping?,
+    private func commit(_ metrics: EpochMetrics, state: LoopState, stopping: EarlyStopper?,
                         elapsed: Double) throws -> LoopState {
         task.endEpoch(metrics)
         var state = state
@@ -194,7 +194,7 @@ public final class TrainingLoop {
         return state
     }
 
-    private func restore(into stopping: EarlyStopping?) throws -> LoopState? {
+    private func restore(into stopping: EarlyStopper?) throws -> LoopState? {
         let last = directory.checkpoint(.last)
         guard FileManager.default.fileExists(atPath: last.path) else { return nil }
         let data = try task.loadCheckpoint(from: last)

@@ -59,7 +59,7 @@ public struct LoopState: Codable, Sendable, Equatable {
     /// Epochs completed when the checkpoint was written.
     public var epoch: Int
     /// Early-stopping progress.
-    public var earlyStopping: EarlyStopping.State?
+    public var earlyStopping: EarlyStopper.State?
     /// Best epoch so far.
     public var best: BestTracker
     /// Whether early stopping asked to stop after `epoch`.

@@ -13,7 +13,7 @@ import Testing
     }
 
     @Test func earlyStoppingFollowsKerasPatienceAndMinDelta() {
-        let stopping = EarlyStopping(monitor: Monitor("val_uar"), patience: 2, minDelta: 0.01)
+        let stopping = EarlyStopper(monitor: Monitor("val_uar"), patience: 2, minDelta: 0.01)
         let values = [0.30, 0.50, 0.505, 0.60, 0.59, 0.605]
         var decisions: [TrainingDecision] = []
         for (index, value) in values.enumerated() {
@@ -21,25 +21,25 @@ import Testing
         }
         // 0.505 and 0.605 are within min_delta of the best, so epochs 5 and 6 are the two non-improving ones.
         #expect(decisions == [.proceed, .proceed, .proceed, .proceed, .proceed, .stop])
-        #expect(stopping.state == EarlyStopping.State(best: 0.60, bestEpoch: 4, wait: 2, stoppedEpoch: 6))
+        #expect(stopping.state == EarlyStopper.State(best: 0.60, bestEpoch: 4, wait: 2, stoppedEpoch: 6))
     }
 
     @Test func earlyStoppingOnLossMinimisesAndResumesFromState() {
-        let first = EarlyStopping(monitor: Monitor("val_loss"), patience: 1)
+        let first = EarlyStopper(monitor: Monitor("val_loss"), patience: 1)
         _ = first.handle(.epochEnded(epochRecord(1, valUAR: 0.5, loss: 1.0)))
         _ = first.handle(.epochEnded(epochRecord(2, valUAR: 0.5, loss: 0.8)))
         #expect(first.state.bestEpoch == 2)
         // A resumed run restores the state and must stop exactly where the uninterrupted one would.
-        let resumed = EarlyStopping(monitor: Monitor("val_loss"), patience: 1)
+        let resumed = EarlyStopper(monitor: Monitor("val_loss"), patience: 1)
         resumed.state = first.state
         #expect(resumed.handle(.epochEnded(epochRecord(3, valUAR: 0.5, loss: 0.9))) == .stop)
         #expect(resumed.state.stoppedEpoch == 3)
     }
 
     @Test func nonFiniteOrMissingValuesNeverImprove() {
-        let stopping = EarlyStopping(monitor: Monitor("val_uar"), patience: 1)
+        let stopping = EarlyStopper(monitor: Monitor("val_uar"), patience: 1)
         #expect(stopping.handle(.epochEnded(epochRecord(1, valUAR: .nan))) == .stop)
-        let noValidation = EarlyStopping(monitor: Monitor("val_uar"), patience: 3)
+        let noValidation = EarlyStopper(monitor: Monitor("val_uar"), patience: 3)
         for epoch in 1 ... 2 { #expect(noValidation.handle(.epochEnded(epochRecord(epoch))) == .proceed) }
         #expect(noValidation.handle(.epochEnded(epochRecord(3))) == .stop)
         #expect(noValidation.state.bestEpoch == nil)

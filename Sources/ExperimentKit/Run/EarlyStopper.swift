@@ -38,7 +38,7 @@ public struct Monitor: Codable, Sendable, Equatable {
 ///
 /// The runner always keeps the best checkpoint by the same monitor and evaluates it on the test split, which is
 /// Keras' `restore_best_weights=True`; with `restoreBest` false the last epoch's weights are evaluated instead.
-public final class EarlyStopping: TrainingObserver {
+public final class EarlyStopper: TrainingObserver {
     /// Progress of the criterion, saved in `last.safetensors` so a resumed run stops at the same epoch.
     public struct State: Codable, Sendable, Equatable {
         /// Best monitored value so far.
@@ -79,8 +79,8 @@ public final class EarlyStopping: TrainingObserver {
     ///   - restoreBest: Evaluate the best epoch's weights at the end, default true.
     public init(monitor: Monitor = Monitor("val_uar"), patience: Int = 10, minDelta: Double = 0,
                 restoreBest: Bool = true) {
-        precondition(patience >= 0, "EarlyStopping patience must be >= 0, got \(patience)")
-        precondition(minDelta >= 0, "EarlyStopping minDelta must be >= 0, got \(minDelta)")
+        precondition(patience >= 0, "EarlyStopper patience must be >= 0, got \(patience)")
+        precondition(minDelta >= 0, "EarlyStopper minDelta must be >= 0, got \(minDelta)")
         self.monitor = monitor
         self.patience = patience
         self.minDelta = minDelta
