@@ -6,7 +6,7 @@ DEB_PACKAGES := pkg-config libsndfile1-dev libfftw3-dev libopenblas-dev libsoxr-
 RELEASE_EXP = $(shell $(SWIFT) build -c release --show-bin-path)/exp
 VENV    := bench/.venv
 
-.PHONY: deps build release test demo bench install clean
+.PHONY: deps build release test demo bench bench-features install clean
 
 ## deps: install the Debian -dev packages exp links against (as root), or print the command to do so.
 deps:
@@ -37,3 +37,21 @@ install: release
 
 clean:
 	rm -rf .build
+
+## bench: every benchmark against its Python peer (needs the venv: $(PYTHON)).
+bench: bench-features
+
+## bench-features: exp (1 and 2 threads) vs librosa on the same WAVs; CORPUS=DIR, else 200 generated clips.
+PYTHON       ?= $(VENV)/bin/python
+BENCH_DIR    := .build-bench
+bench-features: release
+	@test -x "$(PYTHON)" || { echo "no Python at $(PYTHON): python3 -m venv $(VENV) && $(VENV)/bin/pip install -r Tests/Reference/requirements-audio.txt (or set PYTHON=...)"; exit 1; }
+	@mkdir -p $(BENCH_DIR); corpus="$(CORPUS)"; \
+	if [ -z "$$corpus" ]; then corpus=$(BENCH_DIR)/clips; \
+	  [ -d $$corpus ] || $(PYTHON) bench/make_bench_clips.py --out $$corpus; fi; \
+	$(RELEASE_EXP) bench features --corpus "$$corpus" --threads 1 --json > $(BENCH_DIR)/exp-1.json && \
+	$(RELEASE_EXP) bench features --corpus "$$corpus" --threads 2 --json > $(BENCH_DIR)/exp-2.json && \
+	$(RELEASE_EXP) bench features --corpus "$$corpus" --threads 1 && \
+	$(RELEASE_EXP) bench features --corpus "$$corpus" --threads 2 && \
+	env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 \
+	  $(PYTHON) bench/peers/librosa_features.py --corpus "$$corpus" --compare $(BENCH_DIR)/exp-1.json $(BENCH_DIR)/exp-2.json

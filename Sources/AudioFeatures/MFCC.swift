@@ -81,8 +81,8 @@ public struct MFCC: FeatureExtractor, Equatable {
     /// The options this extractor was built with.
     public let configuration: Configuration
     private let logMel: LogMel
-    /// `[K, M]` orthonormal DCT-II rows with the lifter folded in.
-    private let basis: [Float]
+    /// `[M, K]`: the orthonormal DCT-II matrix `[K, M]` with the lifter folded in, transposed.
+    private let transposedBasis: [Float]
 
     /// Builds the extractor (filter bank and DCT matrix are computed once here).
     /// - Throws: `FeatureConfigurationError` when `configuration` is out of range.
@@ -92,8 +92,10 @@ public struct MFCC: FeatureExtractor, Equatable {
         var stage = configuration.logMel
         stage.deltas = false
         self.logMel = try LogMel(stage)
-        self.basis = MFCC.dctBasis(coefficients: configuration.coefficientCount, bands: stage.melCount,
-                                   lifter: configuration.lifter)
+        let basis = MFCC.dctBasis(coefficients: configuration.coefficientCount, bands: stage.melCount,
+                                  lifter: configuration.lifter)
+        let (count, bands) = (configuration.coefficientCount, stage.melCount)
+        self.transposedBasis = (0..<(bands * count)).map { basis[($0 % count) * bands + $0 / count] }
     }
 
     public var sampleRate: Int { configuration.logMel.sampleRate }
@@ -107,19 +109,22 @@ public struct MFCC: FeatureExtractor, Equatable {
     }
 
     /// `[T, M]` log-mel to `[T, K]` coefficients: one small matrix product per clip.
+    ///
+    /// The loop runs over `m` outside `k` (`y[t, :] += x[t, m] · D[:, m]`) so the inner loop has independent
+    /// lanes and vectorises; each `y[t, k]` still sums its terms in the order `m = 0, 1, …`.
     private func cepstrum(_ logMel: FeatureMatrix) -> FeatureMatrix {
         let frames = logMel.frameCount, bands = logMel.featureCount, count = configuration.coefficientCount
         var out = [Float](repeating: 0, count: frames * count)
         logMel.values.withUnsafeBufferPointer { x in
-            basis.withUnsafeBufferPointer { d in
+            transposedBasis.withUnsafeBufferPointer { d in
                 out.withUnsafeMutableBufferPointer { y in
                     for t in 0..<frames {
                         let row = x.baseAddress! + t * bands
-                        for k in 0..<count {
-                            let weights = d.baseAddress! + k * bands
-                            var sum: Float = 0
-                            for m in 0..<bands { sum += weights[m] * row[m] }
-                            y[t * count + k] = sum
+                        let target = y.baseAddress! + t * count
+                        for m in 0..<bands {
+                            let value = row[m]
+                            let column = d.baseAddress! + m * count
+                            for k in 0..<count { target[k] += column[k] * value }
                         }
                     }
                 }

@@ -118,10 +118,12 @@ public struct DataCheckReport: Sendable, Equatable, Codable {
             duplicates: duplicates)
     }
 
-    /// The report as sorted, pretty-printed JSON.
+    /// The report as sorted, pretty-printed JSON with snake_case keys (`clip_count`, `sample_rates`, …), as the
+    /// rest of the tool's user-facing keys; decode it with `JSONDecoder.KeyDecodingStrategy.convertFromSnakeCase`.
     public func json() throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+        encoder.keyEncodingStrategy = .convertToSnakeCase
         return String(decoding: try encoder.encode(self), as: UTF8.self)
     }
 }

@@ -26,9 +26,9 @@ public struct ExperimentSpec: Sendable {
     /// Everything above resolved, with defaults: hashed into the run id and written with each run.
     public var resolved: ResolvedSpec
 
-    /// The top-level keys a spec may have (`extends` is consumed by the loader).
-    public static let sectionKeys = ["augment", "data", "features", "metrics", "model", "name", "optimizer",
-                                     "schedule", "seed", "split", "sweep", "training"]
+    /// The top-level keys a spec may have, in the order specs are written (`extends` is consumed by the loader).
+    public static let sectionKeys = ["name", "seed", "data", "features", "augment", "model", "optimizer", "schedule",
+                                     "training", "split", "metrics", "sweep"]
 
     /// Loads `file` (with its `extends` chain), applies `overrides` in order (to the tree with defaults written out,
     /// see `withDefaults`), and validates every section against

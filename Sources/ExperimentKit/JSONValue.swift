@@ -2,12 +2,19 @@ import Foundation
 
 /// A JSON value: how resolved component options are stored, hashed into run ids and written to artifacts.
 public enum JSONValue: Sendable, Hashable, Codable, CustomStringConvertible {
+    /// `null`.
     case null
+    /// `true` or `false`.
     case bool(Bool)
+    /// A number without fraction or exponent.
     case int(Int)
+    /// Any other number.
     case double(Double)
+    /// A string.
     case string(String)
+    /// A list.
     case array([JSONValue])
+    /// An object; keys are written sorted.
     case object([String: JSONValue])
 
     /// The JSON form of any `Encodable` (e.g. a component `Configuration` with its defaults filled in).

@@ -25,7 +25,9 @@ public struct Override: Sendable, Equatable {
 
     /// One step of a key path.
     public enum PathComponent: Sendable, Equatable {
+        /// A mapping key.
         case key(String)
+        /// A list index, from 0.
         case index(Int)
     }
 
@@ -68,6 +70,16 @@ public struct Override: Sendable, Equatable {
         let parsed = try texts.compactMap { text in try collector.capture { try parse(text) } }
         try collector.finish()
         return parsed
+    }
+
+    /// A `path=value` assignment whose value is already a node, e.g. one value of a `sweep:` grid in a spec file
+    /// (its location is kept, so an invalid value points at the sweep line that wrote it).
+    ///
+    /// - Throws: `SpecError.invalidOverride` when `path` is not a key path like `model.layers[4].units`.
+    public static func assignment(_ path: String, _ value: SpecNode) throws -> Override {
+        var override = try parse("\(path)=")
+        override.values = [value]
+        return override
     }
 
     /// Whether a command-line argument looks like an override rather than a spec path.

@@ -1,6 +1,21 @@
 /// The kinds of component a spec builds by name, one registry each.
 public enum ComponentKind: String, Sendable, Hashable, CaseIterable, Codable {
-    case corpus, feature, augmentation, layer, optimizer, schedule, split, metric
+    /// Corpus readers (`data.corpus`).
+    case corpus
+    /// Feature extractors (`features`).
+    case feature
+    /// Training-time augmentations (`augment[i]`).
+    case augmentation
+    /// Network layers (`model.layers[i]`), built with the incoming per-example shape.
+    case layer
+    /// Optimizers (`optimizer`).
+    case optimizer
+    /// Learning-rate schedules (`schedule`).
+    case schedule
+    /// Train/validation/test splits (`split`).
+    case split
+    /// Metrics (`metrics[i]`).
+    case metric
 }
 
 /// Builds components of one kind by type name from their spec subtree (keras' name → factory table, STYLE F).

@@ -129,7 +129,16 @@ public struct SpecNode: Sendable, Equatable {
 
 /// The type a plain YAML scalar resolves to (YAML 1.2 core schema, as Yams resolves it).
 public enum ScalarKind: Sendable, Equatable {
-    case null, bool, int, float, string
+    /// `null`, `~` or empty.
+    case null
+    /// `true`/`false` (also `True`, `TRUE`, …).
+    case bool
+    /// Decimal, `0x` hex or `0o` octal integers.
+    case int
+    /// Decimals with a point or exponent, `.inf`, `.nan`.
+    case float
+    /// Everything else, and every quoted scalar.
+    case string
 
     /// Resolves a plain scalar's text.
     public init(resolving text: String) {

@@ -23,9 +23,20 @@ public protocol Validatable {
     func validate() -> [ValueIssue]
 }
 
+/// An error a configuration throws from `init(from:)` for one option; the spec decoder points at that key.
+///
+/// Modules that validate while decoding (e.g. AudioFeatures' `FeatureConfigurationError`, which has `key` and
+/// `message`) conform in ExperimentKit with a two-line extension.
+public protocol OptionError: Error {
+    /// The YAML key (dotted for nested mappings), or `nil` for the mapping as a whole.
+    var optionKey: String? { get }
+    /// The message, e.g. `n_mfcc must be in 1...n_mels (40). Received: n_mfcc=64`.
+    var optionMessage: String { get }
+}
+
 /// One out-of-range value, attached to its key so the error points at the line that set it.
 public struct ValueIssue: Sendable, Equatable {
-    /// The key whose value is wrong (`nil`: the mapping as a whole).
+    /// The key whose value is wrong, dotted for nested mappings (`early_stopping.patience`); `nil`: the mapping.
     public var key: String?
     /// The message, e.g. `units must be > 0. Received: units=0`.
     public var message: String

@@ -24,6 +24,13 @@ enum StrictDecoder {
             if errors.isEmpty { return value }
         } catch let error as DecodingError {
             errors.append(specError(from: error, root: mapping, path: path, options: options))
+        } catch let error as any OptionError {
+            // A configuration that range-checks inside `init(from:)` (AudioFeatures does) names the key itself.
+            let target = error.optionKey.flatMap { mapping.descendant(dotted: $0) } ?? mapping
+            errors.append(.invalidValue(target.location, path: error.optionKey.map { SpecPath.key(path, $0) } ?? path,
+                                        message: error.optionMessage))
+        } catch {
+            errors.append(.invalidValue(mapping.location, path: path, message: "\(error)"))
         }
         throw SpecErrors(errors)
     }

@@ -19,6 +19,7 @@ extension Exp.Bench {
         }
 
         func run() throws {
+            ProcessMemory.retainFreedMemory()
             let files = try FeatureBenchmark.wavFiles(under: corpus)
             guard !files.isEmpty else { throw ValidationError("no .wav files under \(corpus)") }
             let report = try FeatureBenchmark.run(files: files, threads: threads)

@@ -86,6 +86,7 @@ extension Exp {
         }
 
         func run() throws {
+            ProcessMemory.retainFreedMemory()
             let extractor = try self.extractor()
             let outcomes = try FeatureExport.run(inputs: files, outputDirectory: out, extractor: extractor,
                                                  offset: offset, duration: duration)

@@ -7,6 +7,12 @@ struct Exp: AsyncParsableCommand {
         commandName: "exp",
         abstract: "Speech emotion recognition experiments: features, training, sweeps and comparison.",
         version: "0.1.0",
-        subcommands: [Validate.self, Components.self, Features.self, Bench.self, DataCommand.self]
+        subcommands: [
+            Validate.self,
+            Components.self,
+            Features.self,
+            DataCommand.self,
+            Bench.self,
+        ]
     )
 }

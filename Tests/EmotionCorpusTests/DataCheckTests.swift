@@ -33,9 +33,14 @@ import Testing
         #expect(report.unreadable.map(\.path) == ["Actor_08/03-01-01-01-01-01-08.wav"])
         #expect(report.duplicates == [["Actor_07/03-01-02-01-01-01-07.wav", "Actor_07/03-01-02-01-01-02-07.wav"]])
 
-        let decoded = try JSONDecoder().decode(DataCheckReport.self, from: Data(try report.json().utf8))
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        let decoded = try decoder.decode(DataCheckReport.self, from: Data(try report.json().utf8))
         #expect(decoded == report)
-        #expect(try report.json().contains("\"sampleRates\""))
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(report.json().utf8)) as? [String: Any])
+        #expect(object["clip_count"] as? Int == 23)
+        #expect((object["sample_rates"] as? [[String: Any]])?.first?["value"] as? String == "8000")
+        #expect((object["duplicates"] as? [[String]])?.count == 1)
     }
 
     @Test func tableIsAlignedAndStable() throws {

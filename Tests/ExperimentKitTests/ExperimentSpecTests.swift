@@ -165,6 +165,18 @@ import Testing
         #expect(messages == ["override 'model.layers[3].units=many':1:23: model.layers[3].units: expected an integer, got 'many'"])
     }
 
+    @Test func resolvedYAMLReloadsToTheSameSpecAndID() throws {
+        for yaml in [Self.full, "name: minimal\n", "name: q\ndata: {root: '123'}\ntraining: {grad_clip_norm: 1}\n"] {
+            let resolved = try spec(yaml).resolved
+            let reloaded = try spec(resolved.yaml, file: "spec.yaml").resolved
+            #expect(reloaded == resolved)
+            #expect(reloaded.runID == resolved.runID)
+        }
+        let text = try spec("name: q\ndata: {root: '123'}\n").resolved.yaml
+        #expect(text.hasPrefix("name: q\nseed: 0\ndata:\n"))
+        #expect(text.contains("  root: '123'\n"))
+    }
+
     @Test func resolvedSpecRoundTripsThroughJSON() throws {
         let resolved = try spec(Self.full).resolved
         let decoded = try JSONDecoder().decode(ResolvedSpec.self, from: Data(resolved.prettyJSON.utf8))

@@ -126,3 +126,20 @@ import Testing
         #expect(messages == ["override '~optimiser', column 2: 'optimiser' is not in the spec, so it cannot be deleted. Did you mean 'optimizer'?"])
     }
 }
+
+@Suite struct AssignmentTests {
+    @Test func sweepValuesKeepTheirSpecLocation() throws {
+        let sweep = try node("sweep:\n  grid:\n    model.layers[0].units: [8, abc]\n")
+        let values = try #require(sweep["sweep"]?["grid"]?["model.layers[0].units"]?.items)
+        let tree = try node("model: {layers: [{type: dense, units: 4}]}\n", file: "exp.yaml")
+        let good = try Override.assignment("model.layers[0].units", values[0]).apply(to: tree)
+        #expect(good["model"]?["layers"]?.items?[0]["units"]?.scalarText == "8")
+        let bad = try Override.assignment("model.layers[0].units", values[1]).apply(to: tree)
+        let messages = specMessages {
+            _ = try ExperimentSpec(tree: bad, file: "exp.yaml", registries: Fakes.registries, classCount: 8)
+        }
+        #expect(messages == ["t.yaml:3:32: model.layers[0].units: expected an integer, got 'abc'"])
+        #expect(specMessages { _ = try Override.assignment("model..units", values[0]) }
+            == ["override 'model..units=', column 7: expected a key name, found '.'"])
+    }
+}

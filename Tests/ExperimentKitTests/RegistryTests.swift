@@ -87,4 +87,20 @@ import Testing
         #expect(try table.make(spec) == 1)
         #expect(table.names == ["zcr"])
     }
+
+    @Test func commandsSeeTheRegistriesBoundForTheirTask() throws {
+        var extended = Fakes.registries
+        extended.register("swish", Registration(NoOptions.self, "x·sigmoid(x) (plugin)") { _, shape in
+            FakeLayer(name: "swish", inputShape: shape, outputShape: shape)
+        }, as: .layer)
+        let tree = try node("name: p\nmodel: {layers: [{type: dense, units: 3}, swish]}\n")
+        let withPlugin = try RegistryScope.$current.withValue(extended) {
+            try ExperimentSpec(tree: tree, file: "p.yaml", registries: RegistryScope.current, classCount: 8)
+        }
+        #expect(withPlugin.resolved.model.layers.map(\.type) == ["dense", "swish"])
+        #expect(CatalogListing.render(RegistryScope.$current.withValue(extended) { RegistryScope.current }, kinds: [.layer])
+            .contains("  swish: x·sigmoid(x) (plugin)"))
+        // Outside the binding the built-in registries are in effect again.
+        #expect(RegistryScope.current.catalog(.layer).entries.map(\.name).contains("swish") == false)
+    }
 }

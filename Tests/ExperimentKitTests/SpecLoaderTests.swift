@@ -53,6 +53,12 @@ import Testing
         #expect(messages == ["t.yaml:1:33: nesting deeper than 32 levels; specs are limited to 32"])
     }
 
+    @Test func rejectsDeepBlockNesting() {
+        let yaml = (0..<40).map { String(repeating: "  ", count: $0) + "k\($0):" }.joined(separator: "\n") + " 1\n"
+        let messages = specMessages { _ = try node(yaml) }
+        #expect(messages == ["t.yaml:33:65: nesting deeper than 32 levels; specs are limited to 32"])
+    }
+
     @Test func reportsYAMLSyntaxErrorsWithPosition() {
         let messages = specMessages { _ = try node("a: [1, 2\nb: 3\n") }
         #expect(messages.count == 1)

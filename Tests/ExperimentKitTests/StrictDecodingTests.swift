@@ -98,3 +98,35 @@ import Testing
         ])
     }
 }
+
+/// A configuration that, like AudioFeatures', validates inside `init(from:)` and throws its own error.
+private struct SelfCheckingConfiguration: StrictDecodable {
+    struct RangeError: OptionError {
+        var optionKey: String?
+        var optionMessage: String
+    }
+    struct Opaque: Error, CustomStringConvertible { var description: String { "the filter bank is empty" } }
+
+    var bands: Int
+    enum CodingKeys: String, CodingKey, CaseIterable { case bands = "n_mels" }
+
+    init(from decoder: any Decoder) throws {
+        bands = try decoder.container(keyedBy: CodingKeys.self).decode(Int.self, forKey: .bands)
+        if bands == 0 { throw Opaque() }
+        if bands < 0 { throw RangeError(optionKey: "n_mels", optionMessage: "n_mels must be > 0. Received: n_mels=\(bands)") }
+    }
+}
+
+@Suite struct ThrowingConfigurationTests {
+    @Test func optionErrorsPointAtTheirKey() throws {
+        let spec = try ComponentSpec(node: node("type: logmel\nn_mels: -4\n"), path: "features", kind: .feature)
+        #expect(specMessages { _ = try spec.decode(SelfCheckingConfiguration.self) }
+            == ["t.yaml:2:9: features.n_mels: n_mels must be > 0. Received: n_mels=-4"])
+    }
+
+    @Test func otherErrorsPointAtTheComponent() throws {
+        let spec = try ComponentSpec(node: node("type: logmel\nn_mels: 0\n"), path: "features", kind: .feature)
+        #expect(specMessages { _ = try spec.decode(SelfCheckingConfiguration.self) }
+            == ["t.yaml:1:1: features: the filter bank is empty"])
+    }
+}

@@ -104,8 +104,9 @@ struct SynthCorpusPlan: Sendable {
         for value in samples { peak = max(peak, abs(value)) }
         let floorLevel = max(peak, 1e-6) * 0.001
         var lowPassed: Float = 0
+        let unit = Float(1.7) / Float(1 << 23)
         for n in samples.indices {
-            let white = Float(take.uniform(-1, 1)) * 1.7
+            let white = (Float(take.next() >> 40) - Float(1 << 23)) * unit
             lowPassed = 0.7 * lowPassed + 0.3 * white
             samples[n] += floorLevel * lowPassed
         }

@@ -35,40 +35,23 @@ enum SynthRenderer {
         let sampleRate = Float(tracks.sampleRate)
         let period = 1 / sampleRate
         var output = [Float](repeating: 0, count: tracks.sampleCount)
-        var coefficients = [Float](repeating: 0, count: 18)  // (A, B, C) × 6 resonators; index 5 = frication
-        var state = [Float](repeating: 0, count: 12)  // (y1, y2) × 6
+        // Five named resonators rather than an array: the per-sample loop then runs on registers.
+        var f1 = SynthResonator(), f2 = SynthResonator(), f3 = SynthResonator(), f4 = SynthResonator()
+        var f5 = SynthResonator(), noiseFilter = SynthResonator()
         var phase: Float = 1, periodF0: Float = 100, amplitude: Float = 1, previousFlow: Float = 0
         var normaliser: Float = 1, tilted: Float = 0
         let open = quality.openQuotient
         let rising = open * (1 - quality.closingFraction), closing = open * quality.closingFraction
         let uniformScale = Float(12).squareRoot() / Float(1 << 24)
 
-        func setResonator(_ k: Int, frequency: Float, bandwidth: Float, peakNormalised: Bool) {
-            guard frequency < 0.42 * sampleRate else {
-                // A unity-at-DC resonator near Nyquist has an enormous peak gain; leave the formant out instead,
-                // as Klatt's synthesiser does for formants above its output band.
-                coefficients[3 * k] = 1; coefficients[3 * k + 1] = 0; coefficients[3 * k + 2] = 0
-                return
-            }
-            let r = expf(-Float.pi * bandwidth * period)
-            let theta = 2 * Float.pi * frequency * period
-            let b = 2 * r * cosf(theta), c = -r * r
-            var a = 1 - b - c
-            if peakNormalised {
-                // |1 - B e^{-iθ} - C e^{-2iθ}| is the reciprocal of the unnormalised gain at the centre.
-                let re = 1 - b * cosf(theta) - c * cosf(2 * theta)
-                let im = b * sinf(theta) + c * sinf(2 * theta)
-                a = (re * re + im * im).squareRoot()
-            }
-            coefficients[3 * k] = a; coefficients[3 * k + 1] = b; coefficients[3 * k + 2] = c
-        }
-
         for frame in 0..<(tracks.sampleCount + tracks.controlStep - 1) / tracks.controlStep {
-            for k in 0..<5 {
-                setResonator(k, frequency: tracks.formants[k][frame], bandwidth: tracks.bandwidths[k][frame], peakNormalised: false)
-            }
-            setResonator(5, frequency: tracks.fricationCentre[frame], bandwidth: tracks.fricationBandwidth[frame],
-                         peakNormalised: true)
+            f1.tune(tracks.formants[0][frame], tracks.bandwidths[0][frame], sampleRate: sampleRate)
+            f2.tune(tracks.formants[1][frame], tracks.bandwidths[1][frame], sampleRate: sampleRate)
+            f3.tune(tracks.formants[2][frame], tracks.bandwidths[2][frame], sampleRate: sampleRate)
+            f4.tune(tracks.formants[3][frame], tracks.bandwidths[3][frame], sampleRate: sampleRate)
+            f5.tune(tracks.formants[4][frame], tracks.bandwidths[4][frame], sampleRate: sampleRate)
+            noiseFilter.tune(tracks.fricationCentre[frame], tracks.fricationBandwidth[frame], sampleRate: sampleRate,
+                             peakNormalised: true)
             let f0 = tracks.f0[frame], f0Next = tracks.f0[frame + 1]
             let voicing = tracks.voicing[frame], voicingNext = tracks.voicing[frame + 1]
             let aspiration = tracks.aspiration[frame], frication = tracks.frication[frame]
@@ -79,10 +62,10 @@ enum SynthRenderer {
                 if phase >= 1 {
                     // A new glottal period: draw its jitter and shimmer once, as real cycles vary as wholes.
                     phase -= 1
-                    periodF0 = (f0 + x * (f0Next - f0)) * (1 + quality.jitter * Float(random.normal()))
+                    periodF0 = max(40, (f0 + x * (f0Next - f0)) * (1 + quality.jitter * Float(random.normal())))
                     amplitude = max(0.2, 1 + quality.shimmer * Float(random.normal()))
                     // Scale the flow derivative so its closing peak is ≈ 1 whatever the period length.
-                    normaliser = 2 * closing * sampleRate / (Float.pi * max(periodF0, 40))
+                    normaliser = 2 * closing * sampleRate / (Float.pi * periodF0) * amplitude
                 }
                 let flow: Float
                 if phase < rising {
@@ -92,29 +75,54 @@ enum SynthRenderer {
                 } else {
                     flow = 0
                 }
-                let excitation = (flow - previousFlow) * normaliser * amplitude
+                let excitation = (flow - previousFlow) * normaliser
                 previousFlow = flow
-                phase += max(periodF0, 40) * period
+                phase += periodF0 * period
                 tilted = (1 - quality.tilt) * excitation + quality.tilt * tilted
 
                 let bits = random.next()
                 let noise1 = (Float(bits >> 40) - Float(1 << 23)) * uniformScale
                 let noise2 = (Float((bits >> 8) & 0xFF_FFFF) - Float(1 << 23)) * uniformScale
                 let gate: Float = flow > 0 ? 1 : 0.35  // aspiration is strongest while the glottis is open
-                var signal = (voicing + x * (voicingNext - voicing)) * tilted + aspiration * gate * noise1 * 0.25
-                for k in 0..<5 {
-                    let y = coefficients[3 * k] * signal + coefficients[3 * k + 1] * state[2 * k]
-                        + coefficients[3 * k + 2] * state[2 * k + 1]
-                    state[2 * k + 1] = state[2 * k]
-                    state[2 * k] = y
-                    signal = y
-                }
-                let fric = coefficients[15] * noise2 + coefficients[16] * state[10] + coefficients[17] * state[11]
-                state[11] = state[10]
-                state[10] = fric
-                output[n] = signal + frication * fric * 0.5
+                let source = (voicing + x * (voicingNext - voicing)) * tilted + aspiration * gate * noise1 * 0.25
+                let voiced = f5.process(f4.process(f3.process(f2.process(f1.process(source)))))
+                output[n] = voiced + frication * noiseFilter.process(noise2) * 0.5
             }
         }
         return output
+    }
+}
+
+/// A two-pole digital resonator (Klatt 1980): `y[n] = A x[n] + B y[n-1] + C y[n-2]`.
+struct SynthResonator {
+    private var a: Float = 1, b: Float = 0, c: Float = 0
+    private var y1: Float = 0, y2: Float = 0
+
+    /// Sets centre `frequency` and `bandwidth` (Hz), unity gain at 0 Hz, or at the centre when `peakNormalised`.
+    /// A formant at or above 0.42 × the sample rate becomes a pass-through: a unity-at-DC resonator there has an
+    /// enormous peak gain, and Klatt's synthesiser likewise leaves out formants above its output band.
+    mutating func tune(_ frequency: Float, _ bandwidth: Float, sampleRate: Float, peakNormalised: Bool = false) {
+        guard frequency < 0.42 * sampleRate else {
+            (a, b, c) = (1, 0, 0)
+            return
+        }
+        let r = expf(-Float.pi * bandwidth / sampleRate)
+        let theta = 2 * Float.pi * frequency / sampleRate
+        b = 2 * r * cosf(theta)
+        c = -r * r
+        a = 1 - b - c
+        if peakNormalised {
+            // |1 - B e^{-iθ} - C e^{-2iθ}| is the reciprocal of the unnormalised gain at the centre.
+            let re = 1 - b * cosf(theta) - c * cosf(2 * theta)
+            let im = b * sinf(theta) + c * sinf(2 * theta)
+            a = (re * re + im * im).squareRoot()
+        }
+    }
+
+    @inline(__always) mutating func process(_ x: Float) -> Float {
+        let y = a * x + b * y1 + c * y2
+        y2 = y1
+        y1 = y
+        return y
     }
 }

@@ -7,7 +7,7 @@ import ZIPFoundation
 /// 2. The archive is downloaded to `<output>.zip.part`, resuming a previous partial download with an HTTP Range
 ///    request, then renamed to `<output>.zip`.
 /// 3. The archive is verified: it must open as a ZIP and hold exactly `expectedFileCount` RAVDESS speech `.wav`
-///    entries with valid names; every entry is extracted with its CRC-32 checked.
+///    entries with valid names; every entry's CRC-32 is checked as it is extracted.
 /// 4. Entries are unpacked into a temporary directory beside `output` as `Actor_XX/<name>.wav` (whatever folder
 ///    the archive used), which is renamed to `output` in one step, so `output` is either absent or complete.
 ///
@@ -27,6 +27,13 @@ public struct RavdessFetcher: Sendable {
         public var fileCount: Int
         /// Whether the corpus was already present, so nothing was downloaded.
         public var alreadyPresent: Bool
+
+        /// Creates a summary.
+        public init(output: String, fileCount: Int, alreadyPresent: Bool) {
+            self.output = output
+            self.fileCount = fileCount
+            self.alreadyPresent = alreadyPresent
+        }
     }
 
     /// Archive URL (`--url`); default `officialURL`.
@@ -125,10 +132,16 @@ public struct RavdessFetcher: Sendable {
         for (entry, name) in speech {
             // Destination names are rebuilt from the parsed fields, so entry paths can never escape `staging`.
             let destination = FileListing.join(staging, "Actor_\(name.speaker)/\(name.fileName)")
+            // `Archive.extract` computes the CRC-32 but leaves the comparison to the caller.
+            let checksum: CRC32
             do {
-                _ = try archive.extract(entry, to: URL(fileURLWithPath: destination))
+                checksum = try archive.extract(entry, to: URL(fileURLWithPath: destination))
             } catch {
                 throw reject("entry \(entry.path) is corrupt (\(error))")
+            }
+            guard checksum == entry.checksum else {
+                throw reject("entry \(entry.path) is corrupt (CRC-32 \(String(checksum, radix: 16)), archive says " +
+                             "\(String(entry.checksum, radix: 16)))")
             }
         }
         if manager.fileExists(atPath: output) { try? manager.removeItem(atPath: output) }
