@@ -92,7 +92,10 @@ public final class SequentialTask: TrainingTask {
 
     public var trainingCount: Int { train.count }
     public var hasValidation: Bool { validation != nil }
-    public var learningRate: Double { Double(optimizer.learningRate) }
+    /// The optimiser's Float rate as the shortest decimal that round-trips it (0.01, not 0.009999999776).
+    public var learningRate: Double {
+        Double(optimizer.learningRate.description) ?? Double(optimizer.learningRate)
+    }
 
     public func beginEpoch(_ epoch: Int) {
         for (index, layer) in model.layers.enumerated() {
