@@ -35,7 +35,7 @@ extension Exp {
         @Option(name: .customLong("log-format"), help: "Progress format: text or json (one object per line).")
         var logFormat: LogFormat = .text
 
-        @Option(help: "Compute threads (default: all processors; 1 gives bit-reproducible runs across machines).")
+        @Option(help: "Compute threads (default: all processors; use 1 for bit-reproducible runs).")
         var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
         func validate() throws {
