@@ -15,6 +15,7 @@ struct Exp: AsyncParsableCommand {
             Bench.self,
             Run.self,
             Show.self,
+            Predict.self,
         ]
     )
 }
