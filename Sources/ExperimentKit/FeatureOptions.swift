@@ -13,7 +13,7 @@ extension FeatureConfigurationError: OptionError {
 /// Option descriptions shared by the three extractors, by key.
 enum SpectralOptionDocs {
     static let all: [String: OptionInfo] = Dictionary(uniqueKeysWithValues: [
-        .optional("sample_rate", "int > 0", "Input rate in Hz (librosa sr); set from data.sample_rate when omitted"),
+        .optional("sample_rate", "int > 0", "Input rate in Hz (librosa sr)", dependentDefault: "data.sample_rate"),
         .optional("n_fft", "int > 0", "FFT length in samples"),
         .optional("hop_length", "int > 0 or null", "Samples between frames"),
         .optional("win_length", "int in 1...n_fft or null", "Window length in samples; null means n_fft"),

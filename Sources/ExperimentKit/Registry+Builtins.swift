@@ -1,5 +1,6 @@
 import AudioFeatures
 import EmotionCorpus
+import NeuralNet
 
 extension Registries {
     /// The components this package ships, one literal table per kind (STYLE F).
@@ -33,6 +34,31 @@ extension Registries {
             "speed": Registration(SpeedPerturbation.Configuration.self, "Speed perturbation by resampling") { config, _ in .speed(config) },
             "spec_augment": Registration(SpecAugment.Configuration.self, "SpecAugment frequency and time masks") { config, _ in .specAugment(config) },
         ]))
+        registries.install(Registry<any Optimizer, Void>(kind: .optimizer, [
+            "adam": Registration(AdamOptions.self, "Adam with bias correction (torch.optim.Adam)") { config, _ in config.make(decoupled: false) },
+            "adamw": Registration(AdamWOptions.self, "Adam with decoupled weight decay (torch.optim.AdamW)") { config, _ in config.adam.make(decoupled: true) },
+            "sgd": Registration(SGDOptions.self, "Stochastic gradient descent with momentum (torch.optim.SGD)") { config, _ in
+                SGD(learningRate: Float(config.learningRate), momentum: Float(config.momentum), nesterov: config.nesterov,
+                    weightDecay: Float(config.weightDecay)) },
+            "rmsprop": Registration(RMSpropOptions.self, "RMSprop (torch.optim.RMSprop)") { config, _ in
+                RMSprop(learningRate: Float(config.learningRate), alpha: Float(config.alpha), epsilon: Float(config.epsilon),
+                        weightDecay: Float(config.weightDecay), momentum: Float(config.momentum), centered: config.centered) },
+        ]))
+        registries.install(Registry<LearningRateSchedule, Void>(kind: .schedule, [
+            "constant": Registration(EmptyConfiguration.self, "The base rate throughout") { _, _ in .constant },
+            "step": Registration(StepScheduleOptions.self, "Multiply by gamma every step_size epochs (StepLR)") { config, _ in
+                .step(stepSize: config.stepSize, gamma: config.gamma) },
+            "exponential": Registration(ExponentialScheduleOptions.self, "Multiply by gamma every epoch (ExponentialLR)") { config, _ in
+                .exponential(gamma: config.gamma) },
+            "cosine": Registration(CosineScheduleOptions.self, "Linear warmup, then cosine decay") { config, _ in
+                .cosine(warmupSteps: config.warmupSteps, totalSteps: config.totalSteps, minimumLearningRate: config.minimumLearningRate) },
+            "reduce_on_plateau": Registration(PlateauScheduleOptions.self, "Reduce when a validation metric stops improving (ReduceLROnPlateau)") { config, _ in
+                config.schedule },
+        ]))
+        registries.install(builtinLayers)
+        registries.install(Registry<MetricKind, Void>(kind: .metric, Dictionary(uniqueKeysWithValues: MetricKind.allCases.map { kind in
+            (kind.rawValue, Registration<MetricKind, Void>(EmptyConfiguration.self, kind.summary) { _, _ in kind })
+        })))
         return registries
     }()
 
@@ -51,6 +77,24 @@ extension Registries {
     /// Augmentations by type name (`augment[i]`).
     public var augmentations: Registry<AugmentationStep, Void> {
         get { registry(.augmentation) }
+        set { install(newValue) }
+    }
+
+    /// Metrics by name (`metrics[i]`).
+    public var metrics: Registry<MetricKind, Void> {
+        get { registry(.metric) }
+        set { install(newValue) }
+    }
+
+    /// Optimizers by type name (`optimizer`).
+    public var optimizers: Registry<any Optimizer, Void> {
+        get { registry(.optimizer) }
+        set { install(newValue) }
+    }
+
+    /// Learning-rate schedules by type name (`schedule`).
+    public var schedules: Registry<LearningRateSchedule, Void> {
+        get { registry(.schedule) }
         set { install(newValue) }
     }
 

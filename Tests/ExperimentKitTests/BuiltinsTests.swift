@@ -1,5 +1,6 @@
 import AudioFeatures
 import ExperimentKit
+import NeuralNet
 import Testing
 
 @Suite struct BuiltinsTests {
@@ -142,6 +143,47 @@ import Testing
         #expect(messages == [
             "a.yaml:3:38: augment[1].freq_masks: freq_masks must be >= 0. Received: freq_masks=-1",
             "a.yaml:4:12: augment[2].type: 'noise' is already listed at augment[0]; each augmentation may appear once",
+        ])
+    }
+}
+
+@Suite struct OptimizerAndScheduleBuiltinsTests {
+    private func spec(_ yaml: String) throws -> ExperimentSpec {
+        var registries = Fakes.registries
+        registries.optimizers = Registries.builtins.optimizers
+        registries.schedules = Registries.builtins.schedules
+        return try ExperimentSpec(tree: node(yaml, file: "o.yaml"), file: "o.yaml", registries: registries, classCount: 8)
+    }
+
+    @Test func theIssueExampleOptimizerAndScheduleBuild() throws {
+        let spec = try spec("optimizer: {type: adam, learning_rate: 0.001}\nschedule: {type: reduce_on_plateau, factor: 0.5, patience: 4}\n")
+        let optimizer = try Registries.builtins.optimizers.make(spec.optimizer)
+        #expect(optimizer.learningRate == 0.001)
+        let schedule = try Registries.builtins.schedules.make(try #require(spec.schedule))
+        #expect(schedule == .reduceOnPlateau(.init(mode: .min, factor: 0.5, patience: 4)))
+        #expect(spec.resolved.optimizer.options["beta2"] == .double(0.999))
+    }
+
+    @Test func adamwDefaultsToDecoupledDecay() throws {
+        let entry = Registries.builtins.catalog(.optimizer).entries.first { $0.name == "adamw" }
+        #expect(entry?.options.first { $0.name == "weight_decay" }?.defaultValue == .double(0.01))
+        let defaulted = try spec("optimizer: adamw\n")
+        let adam = try #require(try Registries.builtins.optimizers.make(defaulted.optimizer) as? Adam)
+        #expect(adam.decoupledWeightDecay && adam.weightDecay == 0.01)
+        let explicit = try spec("optimizer: {type: adamw, weight_decay: 0}\n")
+        #expect(explicit.resolved.optimizer.options["weight_decay"] == .int(0))
+    }
+
+    @Test func valuesThatWouldTrapTheOptimizerAreSpecErrors() throws {
+        let messages = specMessages { _ = try spec("""
+            optimizer: {type: sgd, nesterov: true, learning_rate: -1}
+            schedule: {type: reduce_on_plateau, factor: 1.5, monitor: val_acc}
+            """) }
+        #expect(messages == [
+            "o.yaml:1:34: optimizer.nesterov: nesterov needs momentum > 0. Received: momentum=0.0",
+            "o.yaml:1:55: optimizer.learning_rate: learning_rate must be > 0.0. Received: learning_rate=-1.0",
+            "o.yaml:2:45: schedule.factor: factor must be in (0, 1). Received: factor=1.5",
+            "o.yaml:2:59: schedule.monitor: monitor must be one of val_accuracy, val_loss, val_macro_f1, val_uar. Received: monitor=val_acc. Did you mean 'val_uar'?",
         ])
     }
 }
