@@ -39,13 +39,14 @@ def vowel(sr, seconds, f0, formants=((700, 130), (1220, 70), (2600, 160)), jitte
 def make_inputs():
     rng = np.random.default_rng(SEED)
     inputs = {}
-    # Exponential chirp 100 Hz -> 8 kHz, float32 WAV at 22.05 kHz.
+    # Exponential chirp 100 Hz -> 8 kHz, 32-bit PCM WAV at 22.05 kHz (float WAVs carry a timestamped PEAK chunk,
+    # which would make the output differ byte-wise from run to run).
     sr = 22050
     t = np.arange(int(sr * 0.5)) / sr
     f_start, f_end, dur = 100.0, 8000.0, 0.5
     k = (f_end / f_start) ** (1 / dur)
     chirp = 0.5 * np.sin(2 * np.pi * f_start * (k ** t - 1) / np.log(k))
-    inputs["chirp_22k.wav"] = (chirp, sr, "FLOAT")
+    inputs["chirp_22k.wav"] = (chirp, sr, "PCM_32")
     # White noise, 16-bit at 16 kHz.
     noise = np.clip(0.25 * rng.standard_normal(8000), -1, 1)
     inputs["noise_16k.wav"] = (noise, 16000, "PCM_16")
