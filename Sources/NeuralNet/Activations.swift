@@ -36,9 +36,12 @@ public final class ReLU: Layer {
     public var parameters: [Parameter] { [] }
     public func outputShape(for inputShape: [Int]) throws -> [Int] { inputShape }
     public func forward(_ input: Tensor, mode: Mode) -> Tensor {
-        var y = input.storage
-        y.withUnsafeMutableBufferPointer { values in
-            for i in values.indices { values[i] = max(0, values[i]) }
+        // One pass writing fresh storage (mutating a copy of the input would first copy it).
+        let y = input.storage.withUnsafeBufferPointer { x in
+            [Float](unsafeUninitializedCapacity: x.count) { buffer, count in
+                for i in x.indices { buffer[i] = max(0, x[i]) }
+                count = x.count
+            }
         }
         let result = Tensor(shape: input.shape, storage: y)
         output = mode == .training ? result : nil

@@ -76,6 +76,8 @@ public final class Conv1D: Layer {
     /// `[O]`.
     public let bias: Parameter
     private var cache: Cache?
+    /// The tap-major weights and the PyTorch-layout weights they were made from; reused while `weight` is unchanged.
+    private var packedCache: (source: [Float], packed: [Float])?
 
     /// A convolution from `inputChannels` to `outputChannels`.
     public convenience init(inputChannels: Int, outputChannels: Int, kernelSize: Int, stride: Int = 1,
@@ -225,15 +227,18 @@ public final class Conv1D: Layer {
         return Tensor(shape: cache.inputShape, storage: inputGradient)
     }
 
-    /// The weights as `[O, k·C]`, tap-major, matching the im2col column order.
+    /// The weights as `[O, k·C]`, tap-major, matching the im2col column order (cached; see `LSTMDirection`).
     private func packedWeight() -> [Float] {
+        let source = weight.value.storage
+        if let saved = packedCache, saved.source == source { return saved.packed }
         let (o, c, k) = (configuration.outputChannels, configuration.inputChannels, configuration.kernelSize)
         var packed = [Float](repeating: 0, count: o * k * c)
         for oc in 0..<o {
             for ic in 0..<c {
-                for tap in 0..<k { packed[oc * k * c + tap * c + ic] = weight.value.storage[(oc * c + ic) * k + tap] }
+                for tap in 0..<k { packed[oc * k * c + tap * c + ic] = source[(oc * c + ic) * k + tap] }
             }
         }
+        packedCache = (source, packed)
         return packed
     }
 }

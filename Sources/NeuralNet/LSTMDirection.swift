@@ -20,6 +20,8 @@ final class LSTMDirection {
     let inputBias: Parameter         // bias_ih_l0 [4H]
     let hiddenBias: Parameter        // bias_hh_l0 [4H]
     var cache: Cache?
+    /// `W_hhᵀ [H, 4H]` and the weights it was made from; reused while `weight_hh` is unchanged.
+    private var recurrentKernelCache: (source: [Float], kernel: [Float])?
 
     init(inputSize: Int, hiddenSize: Int, reverse: Bool) {
         self.inputSize = inputSize
@@ -50,7 +52,7 @@ final class LSTMDirection {
         var cellTanh = [Float](repeating: 0, count: n * t * h)
         var hidden = [Float](repeating: 0, count: n * t * h)
         let chunks = min(Parallel.workers, n)
-        let recurrentKernel = transposed(hiddenWeight.value.storage, rows: g4, columns: h)   // W_hhᵀ [H, 4H]
+        let recurrentKernel = transposedRecurrentWeight()
         gates.withUnsafeMutableBufferPointer { gBuffer in
         cells.withUnsafeMutableBufferPointer { cBuffer in
         cellTanh.withUnsafeMutableBufferPointer { tBuffer in
@@ -100,6 +102,16 @@ final class LSTMDirection {
             ? Cache(input: input, lengths: lengths, gates: gates, cells: cells, cellTanh: cellTanh, hidden: hidden)
             : nil
         return hidden
+    }
+
+    /// `W_hhᵀ [H, 4H]`, recomputed only when `weight_hh` changed. Comparing with the saved source is cheap: an
+    /// unchanged array still shares its buffer, and an optimizer's in-place update gives it a new one.
+    private func transposedRecurrentWeight() -> [Float] {
+        let weights = hiddenWeight.value.storage
+        if let saved = recurrentKernelCache, saved.source == weights { return saved.kernel }
+        let kernel = transposed(weights, rows: 4 * hiddenSize, columns: hiddenSize)
+        recurrentKernelCache = (weights, kernel)
+        return kernel
     }
 
     /// Backpropagates `hiddenGradient [N, T, H]` (∂L/∂h_t from the layer's outputs) through time; accumulates the
@@ -180,8 +192,13 @@ final class LSTMDirection {
         let shifted = shiftedStates(cache.hidden, batch: n, frames: t, width: h, reverse: reverse)
         BLAS.gemm(transposeA: true, m: g4, n: h, k: rows, a: gateGradient, lda: g4, b: shifted, ldb: h,
                   beta: 1, c: &hiddenWeight.gradient.storage, ldc: h)
-        addColumnSums(gateGradient, rows: rows, columns: g4, into: &inputBias.gradient.storage)
-        addColumnSums(gateGradient, rows: rows, columns: g4, into: &hiddenBias.gradient.storage)
+        // Both biases enter every gate pre-activation identically, so they share one column sum.
+        var biasGradient = [Float](repeating: 0, count: g4)
+        addColumnSums(gateGradient, rows: rows, columns: g4, into: &biasGradient)
+        for j in 0..<g4 {
+            inputBias.gradient.storage[j] += biasGradient[j]
+            hiddenBias.gradient.storage[j] += biasGradient[j]
+        }
         guard needsInputGradient else { return }
         BLAS.gemm(m: rows, n: c, k: g4, a: gateGradient, lda: g4, b: inputWeight.value.storage, ldb: c,
                   beta: 1, c: &inputGradient, ldc: c)
