@@ -70,11 +70,11 @@ public enum AudioFile {
             }
         }
         let channels = info.channelCount
-        var samples = [Float](repeating: 0, count: wanted * channels)
         var total = 0
-        // Read in bounded chunks so one call never asks libsndfile for a huge allocation-sized request.
+        // libsndfile fills the buffer, so it is not zeroed first; only what was read counts as initialised.
+        // Reads go in bounded chunks so one call never asks libsndfile for a huge request.
         let chunk = 1 << 16
-        samples.withUnsafeMutableBufferPointer { buffer in
+        let samples = [Float](unsafeUninitializedCapacity: wanted * channels) { buffer, initialized in
             guard let base = buffer.baseAddress else { return }
             while total < wanted {
                 let ask = min(chunk, wanted - total)
@@ -82,6 +82,7 @@ public enum AudioFile {
                 if got <= 0 { break }
                 total += got
             }
+            initialized = total * channels
         }
         guard total == wanted else {
             throw AudioError.truncated(path: path, expectedFrames: start + wanted, readFrames: start + total)

@@ -91,7 +91,9 @@ public enum FeatureBenchmark {
         let clock = ContinuousClock()
         let start = clock.now
         let startCPU = cpuTime(CLOCK_PROCESS_CPUTIME_ID)
-        DispatchQueue.concurrentPerform(iterations: threads) { _ in
+        // One OS thread per worker: dispatch's pool may run apply iterations serially when it sees busy cores.
+        let finished = DispatchGroup()
+        let work: @Sendable () -> Void = {
             var local = Totals()
             while let index = state.next(limit: files.count) {
                 do {
@@ -108,7 +110,13 @@ public enum FeatureBenchmark {
                 }
             }
             state.add(local)
+            finished.leave()
         }
+        for _ in 0..<threads {
+            finished.enter()
+            Thread(block: work).start()
+        }
+        finished.wait()
         let wall = seconds(clock.now - start)
         let cpu = cpuTime(CLOCK_PROCESS_CPUTIME_ID) - startCPU
         let totals = state.totals

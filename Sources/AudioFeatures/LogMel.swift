@@ -137,15 +137,23 @@ public struct LogMel: FeatureExtractor, Equatable {
         return configuration.deltas ? appendingDeltas(logMel, width: configuration.deltaWidth) : logMel
     }
 
-    /// Mel power `[T, M]`: the STFT power of each frame through the sparse filter bank.
+    /// Mel power `[T, M]`: the STFT power of each frame through the sparse filter bank, eight frames at a time.
     func melPower(_ samples: [Float]) -> FeatureMatrix {
         let frames = stft.frameCount(sampleCount: samples.count)
-        let bands = filterbank.melCount
-        var values = [Float](repeating: 0, count: frames * bands)
-        values.withUnsafeMutableBufferPointer { out in
+        let bands = filterbank.melCount, bins = stft.binCount
+        let block = UnsafeMutablePointer<SIMD8<Float>>.allocate(capacity: bins)
+        block.initialize(repeating: SIMD8<Float>(), count: bins)
+        defer { block.deallocate() }
+        let lanes = UnsafeMutableRawPointer(block).assumingMemoryBound(to: Float.self)
+        let values = [Float](unsafeUninitializedCapacity: frames * bands) { out, initialized in
             stft.forEachFrame(samples, power: Float(configuration.power)) { t, spectrum in
-                filterbank.apply(spectrum, into: out.baseAddress! + t * bands)
+                let lane = t % 8
+                for k in 0..<bins { lanes[8 * k + lane] = spectrum[k] }
+                if lane == 7 || t == frames - 1 {
+                    filterbank.apply(block, frames: lane + 1, into: out.baseAddress! + (t - lane) * bands)
+                }
             }
+            initialized = frames * bands
         }
         return FeatureMatrix(frameCount: frames, featureCount: bands, values: values)
     }

@@ -81,10 +81,9 @@ public struct MFCC: FeatureExtractor, Equatable {
     /// The options this extractor was built with.
     public let configuration: Configuration
     private let logMel: LogMel
-    /// `[M, K']`: the orthonormal DCT-II matrix `[K, M]` with the lifter folded in, transposed, and each
-    /// row zero-padded to `K'` (a multiple of 8) for the SIMD product.
-    private let transposedBasis: [SIMD8<Float>]
-    private let paddedCount: Int
+    /// The DCT split by parity of `k` (see `cepstrum`), transposed and padded for SIMD products.
+    private let evenBasis: CepstralBasis
+    private let oddBasis: CepstralBasis
 
     /// Builds the extractor (filter bank and DCT matrix are computed once here).
     /// - Throws: `FeatureConfigurationError` when `configuration` is out of range.
@@ -97,14 +96,12 @@ public struct MFCC: FeatureExtractor, Equatable {
         let basis = MFCC.dctBasis(coefficients: configuration.coefficientCount, bands: stage.melCount,
                                   lifter: configuration.lifter)
         let (count, bands) = (configuration.coefficientCount, stage.melCount)
-        let padded = (count + 7) / 8 * 8
-        self.paddedCount = padded
-        self.transposedBasis = (0..<(bands * padded / 8)).map { index in
-            let m = index / (padded / 8), first = 8 * (index % (padded / 8))
-            var lanes = SIMD8<Float>()
-            for i in 0..<8 where first + i < count { lanes[i] = basis[(first + i) * bands + m] }
-            return lanes
-        }
+        // Even k use the folded sums s[m] = x[m] + x[M-1-m] (plus the middle band when M is odd), odd k the
+        // differences; both over m < ⌈M/2⌉ rows of the original matrix.
+        self.evenBasis = CepstralBasis(basis, bands: bands, coefficients: Array(stride(from: 0, to: count, by: 2)),
+                                       rows: (bands + 1) / 2)
+        self.oddBasis = CepstralBasis(basis, bands: bands, coefficients: Array(stride(from: 1, to: count, by: 2)),
+                                      rows: bands / 2)
     }
 
     public var sampleRate: Int { configuration.logMel.sampleRate }
@@ -117,32 +114,32 @@ public struct MFCC: FeatureExtractor, Equatable {
         return configuration.deltas ? appendingDeltas(coefficients, width: configuration.logMel.deltaWidth) : coefficients
     }
 
-    /// `[T, M]` log-mel to `[T, K]` coefficients: one small matrix product per clip.
+    /// `[T, M]` log-mel to `[T, K]` coefficients: one small matrix product per clip, halved by symmetry.
     ///
-    /// Coefficients are computed eight at a time in a `SIMD8` accumulator that stays in registers while `m`
-    /// runs over the bands (`y[t, k…k+7] += x[t, m] · Dᵀ[m, k…k+7]`); each `y[t, k]` still sums its terms in
-    /// the order `m = 0, 1, …`.
+    /// The DCT-II row `k` satisfies `D[k, M-1-m] = (-1)^k D[k, m]`, so even coefficients are products with
+    /// `s[m] = x[m] + x[M-1-m]` and odd ones with `d[m] = x[m] - x[M-1-m]`, over half the bands. Coefficients
+    /// are accumulated eight at a time in `SIMD8` lanes (no horizontal sums).
     private func cepstrum(_ logMel: FeatureMatrix) -> FeatureMatrix {
         let frames = logMel.frameCount, bands = logMel.featureCount, count = configuration.coefficientCount
-        let padded = paddedCount
-        var out = [Float](repeating: 0, count: frames * count)
-        logMel.values.withUnsafeBufferPointer { x in
-            transposedBasis.withUnsafeBufferPointer { d in
-                out.withUnsafeMutableBufferPointer { y in
-                    let columns = UnsafeRawPointer(d.baseAddress!).assumingMemoryBound(to: SIMD8<Float>.self)
-                    for t in 0..<frames {
-                        let row = x.baseAddress! + t * bands
-                        for b in 0..<(padded / 8) {
-                            var sum = SIMD8<Float>()
-                            for m in 0..<bands { sum += columns[m * (padded / 8) + b] * row[m] }
-                            let target = y.baseAddress! + t * count + 8 * b
-                            for i in 0..<min(8, count - 8 * b) { target[i] = sum[i] }
-                        }
+        let half = bands / 2
+        var sums = [Float](repeating: 0, count: (bands + 1) / 2)
+        var differences = [Float](repeating: 0, count: max(half, 1))
+        let values = [Float](unsafeUninitializedCapacity: frames * count) { out, initialized in
+            logMel.values.withUnsafeBufferPointer { x in
+                for t in 0..<frames {
+                    let row = x.baseAddress! + t * bands
+                    for m in 0..<half {
+                        sums[m] = row[m] + row[bands - 1 - m]
+                        differences[m] = row[m] - row[bands - 1 - m]
                     }
+                    if bands % 2 == 1 { sums[half] = row[half] }
+                    evenBasis.multiply(sums, into: out.baseAddress! + t * count)
+                    oddBasis.multiply(differences, into: out.baseAddress! + t * count)
                 }
             }
+            initialized = frames * count
         }
-        return FeatureMatrix(frameCount: frames, featureCount: count, values: out)
+        return FeatureMatrix(frameCount: frames, featureCount: count, values: values)
     }
 
     /// The orthonormal DCT-II matrix `[K, M]` (scipy `dct(type=2, norm="ortho")`), rows scaled by the lifter.
@@ -157,5 +154,38 @@ public struct MFCC: FeatureExtractor, Equatable {
             }
         }
         return basis
+    }
+}
+
+/// Selected rows `k` of a `[K, M]` DCT matrix restricted to its first `rows` columns, stored transposed as
+/// `[rows, ⌈k/8⌉]` SIMD8 blocks so `multiply` accumulates eight coefficients per operation.
+private struct CepstralBasis: Sendable, Equatable {
+    let coefficients: [Int]
+    let rows: Int
+    let blocks: Int
+    let lanes: [SIMD8<Float>]
+
+    init(_ basis: [Float], bands: Int, coefficients: [Int], rows: Int) {
+        self.coefficients = coefficients
+        self.rows = rows
+        self.blocks = (coefficients.count + 7) / 8
+        var lanes = [SIMD8<Float>](repeating: SIMD8<Float>(), count: rows * blocks)
+        for m in 0..<rows {
+            for (i, k) in coefficients.enumerated() { lanes[m * blocks + i / 8][i % 8] = basis[k * bands + m] }
+        }
+        self.lanes = lanes
+    }
+
+    /// `y[k] = Σ_m v[m] D[k, m]` for this basis's coefficients `k`, written into `y` at index `k`.
+    func multiply(_ v: [Float], into y: UnsafeMutablePointer<Float>) {
+        lanes.withUnsafeBufferPointer { d in
+            v.withUnsafeBufferPointer { v in
+                for b in 0..<blocks {
+                    var sum = SIMD8<Float>()
+                    for m in 0..<rows { sum += d[m * blocks + b] * v[m] }
+                    for i in 0..<min(8, coefficients.count - 8 * b) { y[coefficients[8 * b + i]] = sum[i] }
+                }
+            }
+        }
     }
 }

@@ -45,6 +45,9 @@ public struct MelFilterbank: Sendable, Equatable {
     public let starts: [Int]
     /// The non-zero run of each filter's weights, starting at `starts[i]`.
     public let weights: [[Float]]
+    /// `weights` concatenated, filter `i` at `offsets[i]..<offsets[i + 1]` (the layout `apply` reads).
+    private let flatWeights: [Float]
+    private let offsets: [Int]
 
     /// Builds the bank; `maxFrequency` defaults to `sampleRate / 2`.
     ///
@@ -98,6 +101,8 @@ public struct MelFilterbank: Sendable, Equatable {
         }
         self.starts = starts
         self.weights = weights
+        self.flatWeights = weights.flatMap { $0 }
+        self.offsets = weights.reduce(into: [0]) { $0.append($0.last! + $1.count) }
     }
 
     /// Bins per frame, `F`.
@@ -112,17 +117,19 @@ public struct MelFilterbank: Sendable, Equatable {
         return dense
     }
 
-    /// `mel[i] = Σ_k w[i, k] spectrum[k]` for one frame (`F` values in, `M` out).
-    @inline(__always)
-    func apply(_ spectrum: UnsafePointer<Float>, into mel: UnsafeMutablePointer<Float>) {
-        for i in 0..<melCount {
-            let row = weights[i]
-            let base = spectrum + starts[i]
-            var sum: Float = 0
-            row.withUnsafeBufferPointer { w in
-                for j in 0..<w.count { sum += w[j] * base[j] }
+    /// `mel[f, i] = Σ_k w[i, k] power[k, f]` for up to eight frames at once.
+    ///
+    /// `block` holds `F` rows of eight lanes (frame `f` of the block in lane `f`), so each weight multiplies
+    /// eight frames in one SIMD operation and no horizontal sums are needed; frame `f`'s `M` energies go to
+    /// `mel + f * M`.
+    func apply(_ block: UnsafePointer<SIMD8<Float>>, frames: Int, into mel: UnsafeMutablePointer<Float>) {
+        flatWeights.withUnsafeBufferPointer { w in
+            for i in 0..<melCount {
+                var sum = SIMD8<Float>()
+                let first = offsets[i], count = offsets[i + 1] - first, rows = block + starts[i]
+                for j in 0..<count { sum += rows[j] * w[first + j] }
+                for f in 0..<frames { mel[f * melCount + i] = sum[f] }
             }
-            mel[i] = sum
         }
     }
 

@@ -69,6 +69,25 @@ import Testing
         }
     }
 
+    @Test(arguments: [33, 40])
+    func cepstrumMatchesANaiveOrthonormalDCT(_ bands: Int) throws {
+        let stage = LogMel.Configuration(sampleRate: 16000, fftSize: 512, hopLength: 160, melCount: bands)
+        let lifter = 22.0, count = 13
+        let mfcc = try MFCC(.init(logMel: stage, coefficientCount: count, lifter: lifter))
+        var generator = SplitMix64(seed: UInt64(bands))
+        let samples = (0..<3000).map { _ in Float(generator.nextUnit() - 0.5) }
+        let c = mfcc.extract(samples), s = try LogMel(stage).extract(samples)
+        let m = Double(bands)
+        for t in 0..<c.frameCount {
+            for k in 0..<count {
+                var sum = 0.0
+                for n in 0..<bands { sum += Double(s[t, n]) * cos(Double.pi * Double(k) * Double(2 * n + 1) / (2 * m)) }
+                let expected = sum * (k == 0 ? (1 / m) : (2 / m)).squareRoot() * (1 + lifter / 2 * sin(Double.pi * Double(k + 1) / lifter))
+                #expect(abs(Double(c[t, k]) - expected) <= 1e-4 * max(1, abs(expected)), "frame \(t) k \(k)")
+            }
+        }
+    }
+
     @Test func powerToDBClipsToTopDBBelowThePeak() {
         let values = powerToDB([1, 1e-3, 1e-12, 100], ref: .value(1), amin: 1e-10, topDB: 80)
         #expect(values.map { ($0 * 1000).rounded() / 1000 } == [0, -30, -60, 20])
