@@ -67,13 +67,17 @@ public enum Checkpoint {
         return base.appendingPathExtension("optimizer.safetensors")
     }
 
-    /// Writes `optimizer`'s state for `parameters` and, if given, `scheduler`'s counters to `url` atomically.
+    /// Writes `optimizer`'s state for `parameters`, `scheduler`'s counters (if given) and the caller's `metadata`
+    /// (e.g. the epoch, a data-order or dropout generator state) to `url` atomically.
     ///
     /// - Throws: `CheckpointError.io` if the file cannot be written.
     public static func saveOptimizer(_ optimizer: any Optimizer, scheduler: LearningRateScheduler? = nil,
-                                     parameters: [Parameter], to url: URL) throws {
+                                     parameters: [Parameter], metadata extra: [String: String] = [:], to url: URL) throws {
+        precondition(!extra.keys.contains { $0.hasPrefix("optimizer") || $0.hasPrefix("schedule") },
+                     "metadata keys starting with 'optimizer' or 'schedule' are reserved, got \(extra.keys.sorted())")
         let state = optimizer.state(for: parameters)
-        var metadata = ["optimizer": state.kind]
+        var metadata = extra
+        metadata["optimizer"] = state.kind
         for (key, value) in state.scalars { metadata["optimizer.\(key)"] = "\(value)" }
         if let scheduler {
             metadata["schedule"] = scheduler.schedule.kind
@@ -82,12 +86,13 @@ public enum Checkpoint {
         try write(SafetensorsFile(tensors: state.tensors, metadata: metadata), to: url)
     }
 
-    /// Restores `optimizer` (and `scheduler`) from a file written by `saveOptimizer`.
+    /// Restores `optimizer` (and `scheduler`) from a file written by `saveOptimizer` and returns its metadata.
     ///
     /// - Throws: `CheckpointError` for an invalid file, a different optimizer or schedule kind, a missing counter,
     ///   or a slot that is missing, unexpected or differently shaped.
+    @discardableResult
     public static func loadOptimizer(into optimizer: any Optimizer, scheduler: LearningRateScheduler? = nil,
-                                     parameters: [Parameter], from url: URL) throws {
+                                     parameters: [Parameter], from url: URL) throws -> [String: String] {
         let file = try read(url)
         let path = url.path
         let kind = try value("optimizer", in: file.metadata, file: path)
@@ -114,6 +119,7 @@ public enum Checkpoint {
         } catch let error as CheckpointError {
             throw error.naming(file: path)
         }
+        return file.metadata
     }
 
     private static func value(_ key: String, in metadata: [String: String], file: String) throws -> String {

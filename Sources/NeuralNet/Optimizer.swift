@@ -56,11 +56,8 @@ struct SlotStore {
 
     /// Runs `body` on the parameter's slots, creating them as zeros first if needed.
     mutating func with<R>(_ parameter: Parameter, _ body: (inout [[Float]]) -> R) -> R {
-        let key = ObjectIdentifier(parameter)
-        if slots[key] == nil {
-            slots[key] = Array(repeating: [Float](repeating: 0, count: parameter.value.count), count: names.count)
-        }
-        return body(&slots[key]!)
+        let (count, slotCount) = (parameter.value.count, names.count)
+        return body(&slots[ObjectIdentifier(parameter), default: Array(repeating: [Float](repeating: 0, count: count), count: slotCount)])
     }
 
     /// Every existing slot as a tensor named `"<parameter>.<slot>"`.

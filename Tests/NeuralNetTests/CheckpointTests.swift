@@ -87,11 +87,14 @@ import TestSupport
         defer { try? FileManager.default.removeItem(at: directory) }
         let url = Checkpoint.optimizerURL(for: directory.appendingPathComponent("run.safetensors"))
         #expect(url.lastPathComponent == "run.optimizer.safetensors")
-        try Checkpoint.saveOptimizer(optimizer, scheduler: scheduler, parameters: model.parameters, to: url)
+        try Checkpoint.saveOptimizer(optimizer, scheduler: scheduler, parameters: model.parameters,
+                                     metadata: ["epoch": "3"], to: url)
 
         let restoredOptimizer = Adam(learningRate: 1)
         let restoredScheduler = LearningRateScheduler(.reduceOnPlateau(.init(patience: 1)), baseLearningRate: 0.01)
-        try Checkpoint.loadOptimizer(into: restoredOptimizer, scheduler: restoredScheduler, parameters: model.parameters, from: url)
+        let metadata = try Checkpoint.loadOptimizer(into: restoredOptimizer, scheduler: restoredScheduler,
+                                                    parameters: model.parameters, from: url)
+        #expect(metadata["epoch"] == "3" && metadata["optimizer"] == "adam" && metadata["schedule"] == "reduce_on_plateau")
         #expect(restoredOptimizer.state(for: model.parameters) == optimizer.state(for: model.parameters))
         #expect(restoredOptimizer.stepCount == 3)
         #expect(restoredScheduler.state == scheduler.state)

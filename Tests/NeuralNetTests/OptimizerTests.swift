@@ -104,6 +104,16 @@ import TestSupport
         for (a, b) in zip(resumed, reference) { #expect(a.value == b.value, "\(fixture.name) \(a.name)") }
     }
 
+    @Test func adamWithoutBiasCorrectionTakesTheRawMomentRatio() {
+        let parameter = Parameter(name: "w", value: Tensor(shape: [3], storage: [1, 1, 1]))
+        parameter.gradient = Tensor(shape: [3], storage: [2, -0.5, 0])
+        Adam(learningRate: 0.1, epsilon: 0, biasCorrection: false).step([parameter])
+        // m = 0.1·g, v = 0.001·g²: the step is η·0.1/√0.001·sign(g) = η·√10·sign(g); a zero gradient gives 0/0 → NaN
+        // in PyTorch too, so only the non-zero entries are checked.
+        let expected: [Float] = [1 - 0.1 * 10.0.squareRoot(), 1 + 0.1 * 10.0.squareRoot()].map(Float.init)
+        #expect(ApproximateComparison(Array(parameter.value.storage[0..<2]), expected).isWithin(1e-5), "\(parameter.value.storage)")
+    }
+
     @Test func restoreRejectsAnotherKindAndMissingSlots() throws {
         let parameters = Self.makeParameters()
         let adam = Adam()

@@ -81,7 +81,7 @@ def loss_fixture():
         loss.backward()
         cases.append({"name": name, "logits": tensor_json(z), "labels": labels.tolist(),
                       "class_weights": None if w is None else values(w), "label_smoothing": eps,
-                      "reduction": reduction, "value": float(loss), "gradient": tensor_json(z.grad)})
+                      "reduction": reduction, "value": loss.item(), "gradient": tensor_json(z.grad)})
     dump("loss.json", cases)
 
 
