@@ -6,7 +6,7 @@ DEB_PACKAGES := pkg-config libsndfile1-dev libfftw3-dev libopenblas-dev libsoxr-
 RELEASE_EXP = $(shell $(SWIFT) build -c release --show-bin-path)/exp
 VENV    := bench/.venv
 
-.PHONY: deps build release test demo bench install clean
+.PHONY: deps build release test demo bench bench-features install clean
 
 ## deps: install the Debian -dev packages exp links against (as root), or print the command to do so.
 deps:
@@ -31,9 +31,52 @@ release: deps
 test: deps
 	$(SWIFT) test
 
+## demo: synthesise the demo corpus into data/demo if absent, train experiments/demo.yaml, show the run.
+demo: release
+	@test -d data/demo || $(RELEASE_EXP) data synth --out data/demo --actors 8 --sample-rate 16000
+	$(RELEASE_EXP) run experiments/demo.yaml
+	$(RELEASE_EXP) show demo
+
 install: release
 	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 0755 $(RELEASE_EXP) $(DESTDIR)$(PREFIX)/bin/exp
 
 clean:
 	rm -rf .build
+
+## bench: every benchmark against its Python peer (needs the venv: $(PYTHON)).
+bench: bench-features
+
+## bench-features: exp (1 and 2 threads) vs librosa on the same WAVs; CORPUS=DIR, else 200 generated clips.
+PYTHON       ?= $(VENV)/bin/python
+BENCH_DIR    := .build-bench
+bench-features: release
+	@test -x "$(PYTHON)" || { echo "no Python at $(PYTHON): python3 -m venv $(VENV) && $(VENV)/bin/pip install -r Tests/Reference/requirements-audio.txt (or set PYTHON=...)"; exit 1; }
+	@mkdir -p $(BENCH_DIR); corpus="$(CORPUS)"; \
+	if [ -z "$$corpus" ]; then corpus=$(BENCH_DIR)/clips; \
+	  [ -d $$corpus ] || $(PYTHON) bench/make_bench_clips.py --out $$corpus; fi; \
+	$(RELEASE_EXP) bench features --corpus "$$corpus" --threads 1 --json > $(BENCH_DIR)/exp-1.json && \
+	$(RELEASE_EXP) bench features --corpus "$$corpus" --threads 2 --json > $(BENCH_DIR)/exp-2.json && \
+	$(RELEASE_EXP) bench features --corpus "$$corpus" --threads 1 && \
+	$(RELEASE_EXP) bench features --corpus "$$corpus" --threads 2 && \
+	env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 \
+	  $(PYTHON) bench/peers/librosa_features.py --corpus "$$corpus" --compare $(BENCH_DIR)/exp-1.json $(BENCH_DIR)/exp-2.json
+
+## bench-train: exp vs PyTorch vs Keras (TF CPU) training the default model, 2 threads, back to back, with ratios.
+## Installs torch / tensorflow-cpu / keras into $(VENV) when missing (VENV must exist: python3 -m venv $(VENV)).
+TRAIN_PEERS := torch==2.15.0 tensorflow-cpu==2.21.0 keras==3.15.1
+bench-train: release
+	@test -x "$(VENV)/bin/python" || { echo "no venv at $(VENV): python3 -m venv $(VENV)"; exit 1; }
+	@$(VENV)/bin/python -c "import torch, tensorflow, keras" 2>/dev/null || $(VENV)/bin/pip install $(TRAIN_PEERS)
+	@mkdir -p $(BENCH_DIR)
+	$(RELEASE_EXP) bench train --threads 2 --json > $(BENCH_DIR)/train-exp.json
+	$(RELEASE_EXP) bench train --threads 2
+	env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE $(VENV)/bin/python bench/peers/keras_train.py --threads 2 --json > $(BENCH_DIR)/train-keras.json
+	env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE $(VENV)/bin/python bench/peers/torch_train.py --threads 2 \
+	  --compare $(BENCH_DIR)/train-exp.json $(BENCH_DIR)/train-keras.json
+
+## parity: regenerate the PyTorch golden data (never run by tests or CI); parity-train proves checkpoint interop.
+.PHONY: bench-train parity parity-train
+parity: parity-train
+parity-train:
+	$(VENV)/bin/python Tests/Reference/make_train_reference.py

@@ -9,10 +9,12 @@ let package = Package(
         .library(name: "AudioFeatures", targets: ["AudioFeatures"]),
         .library(name: "NeuralNet", targets: ["NeuralNet"]),
         .library(name: "EmotionCorpus", targets: ["EmotionCorpus"]),
+        .library(name: "ExperimentKit", targets: ["ExperimentKit"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // MARK: - C system libraries (module map + one header each; no Swift)
@@ -31,11 +33,20 @@ let package = Package(
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ]
         ),
+        .target(
+            name: "ExperimentKit",
+            dependencies: [
+                "AudioFeatures", "NeuralNet", "EmotionCorpus",
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
         .executableTarget(
             name: "exp",
             dependencies: [
                 "AudioFeatures",
                 "EmotionCorpus",
+                "ExperimentKit",
+                "NeuralNet",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -52,6 +63,7 @@ let package = Package(
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ]
         ),
+        .testTarget(name: "ExperimentKitTests", dependencies: ["ExperimentKit", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -86,10 +86,25 @@ public enum AudioFile {
         guard total == wanted else {
             throw AudioError.truncated(path: path, expectedFrames: start + wanted, readFrames: start + total)
         }
-        if let index = samples.firstIndex(where: { !$0.isFinite }) {
+        if let index = firstNonFinite(samples) {
             throw AudioError.nonFiniteSamples(path: path, frame: start + index / channels)
         }
         return (samples, info)
+    }
+
+    /// The index of the first NaN or ±Inf, found with a branch-free pass first.
+    ///
+    /// A float is not finite when all its exponent bits are set; adding one exponent step then carries into
+    /// bit 31, which no finite value reaches. The pass is AND/ADD/OR only, so it vectorises.
+    static func firstNonFinite(_ samples: [Float]) -> Int? {
+        let any = samples.withUnsafeBufferPointer { buffer in
+            buffer.withMemoryRebound(to: UInt32.self) { bits in
+                var flags: UInt32 = 0
+                for b in bits { flags |= (b & 0x7F80_0000) &+ 0x0080_0000 }
+                return flags & 0x8000_0000 != 0
+            }
+        }
+        return any ? samples.firstIndex(where: { !$0.isFinite }) : nil
     }
 
     /// Reads frames like `readInterleaved` and mixes all channels down to mono (mean of channels).
@@ -194,17 +209,16 @@ public enum AudioFile {
             self.declaredFrameCount = Handle.declaredFrames(file: file, info: raw)
         }
 
-        /// Reads libsndfile's open log for "data length in header is too big" and returns what the header declared.
+        /// Reads libsndfile's open log for a data chunk longer than the file ("data : 32000 (should be 8000)"),
+        /// and returns the frame count the header declared.
         static func declaredFrames(file: OpaquePointer, info: SF_INFO) -> Int? {
             var log = [CChar](repeating: 0, count: 4096)
-            let length = sf_command(file, Int32(SFC_GET_LOG_INFO), &log, Int32(log.count))
+            let length = Int(sf_command(file, Int32(SFC_GET_LOG_INFO), &log, Int32(log.count)))
             guard length > 0 else { return nil }
-            let text = String(decoding: log.prefix(Int(length)).map { UInt8(bitPattern: $0) }, as: UTF8.self)
-            guard text.contains("*** Data length in header is too big") || text.contains("Truncated") else { return nil }
-            // The data chunk line reads "data : 96000 (should be 40000)"; the first number is the declared byte count.
-            guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix("data :") }),
+            let text = String(decoding: log.prefix(min(length, log.count)).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix("data :") && $0.contains("should be") }),
                   let bytes = line.dropFirst("data :".count).split(separator: " ").first.flatMap({ Int($0) })
-            else { return Int(info.frames) + 1 }
+            else { return nil }
             var bytesPerFrame = 0
             switch info.format & Int32(SF_FORMAT_SUBMASK) {
             case Int32(SF_FORMAT_PCM_S8), Int32(SF_FORMAT_PCM_U8), Int32(SF_FORMAT_ULAW), Int32(SF_FORMAT_ALAW): bytesPerFrame = 1
@@ -212,7 +226,7 @@ public enum AudioFile {
             case Int32(SF_FORMAT_PCM_24): bytesPerFrame = 3
             case Int32(SF_FORMAT_PCM_32), Int32(SF_FORMAT_FLOAT): bytesPerFrame = 4
             case Int32(SF_FORMAT_DOUBLE): bytesPerFrame = 8
-            default: return Int(info.frames) + 1
+            default: return nil
             }
             return bytes / (bytesPerFrame * max(Int(info.channels), 1))
         }

@@ -16,6 +16,9 @@ public protocol AudioLoading: Sendable {
 /// Loads a clip with `Audio.load` (as `librosa.load(path, sr=sampleRate, offset=offset, duration=duration)`),
 /// then optionally normalises its level.
 public struct ClipLoader: AudioLoading, Equatable {
+    /// The loudness normalisation modes (`none`, `peak`, `rms`); kept under this name for existing callers.
+    public typealias Normalization = LoudnessNormalization
+
     /// Target sample rate in Hz (`sr`).
     public var sampleRate: Int
     /// Seconds skipped at the start (`offset`, ≥ 0).

@@ -8,7 +8,14 @@ struct Exp: AsyncParsableCommand {
         abstract: "Speech emotion recognition experiments: features, training, sweeps and comparison.",
         version: "0.1.0",
         subcommands: [
+            Validate.self,
+            Components.self,
+            Features.self,
             DataCommand.self,
+            Bench.self,
+            Run.self,
+            Show.self,
+            Predict.self,
         ]
     )
 }

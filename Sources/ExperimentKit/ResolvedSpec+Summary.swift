@@ -1,0 +1,31 @@
+extension ResolvedSpec {
+    /// A readable summary of the resolved spec for `exp validate`: one line per section, one per layer.
+    public var summary: String {
+        func describe(_ component: ResolvedComponent) -> String {
+            let options = component.options.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+            return options.isEmpty ? component.type : "\(component.type)(\(options.joined(separator: ", ")))"
+        }
+        let early = training.earlyStopping.map { "monitor=\($0.monitor) patience=\($0.patience) min_delta=\($0.minDelta)" } ?? "off"
+        var lines = [
+            "name       \(name)",
+            "run id     \(runID)",
+            "seed       \(seed)",
+            "data       \(describe(data.corpus)) sample_rate=\(data.options.sampleRate) duration=\(data.options.duration) "
+                + "normalize=\(data.options.normalize)",
+            "features   \(describe(features))",
+            "augment    \(augment.isEmpty ? "none" : augment.map(describe).joined(separator: ", "))",
+            "model      \(model.layers.count) layer\(model.layers.count == 1 ? "" : "s")",
+        ]
+        for (index, layer) in model.layers.enumerated() { lines.append("  [\(index)]  \(describe(layer))") }
+        lines += [
+            "optimizer  \(describe(optimizer))",
+            "schedule   \(schedule.map(describe) ?? "none (constant learning rate)")",
+            "training   epochs=\(training.epochs) batch_size=\(training.batchSize) class_weights=\(training.classWeights) "
+                + "grad_clip_norm=\(training.gradClipNorm.map { "\($0)" } ?? "none")",
+            "  early_stopping  \(early)",
+            "split      \(describe(split))",
+            "metrics    \(metrics.map(describe).joined(separator: ", "))",
+        ]
+        return lines.joined(separator: "\n")
+    }
+}

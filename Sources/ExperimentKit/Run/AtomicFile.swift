@@ -1,0 +1,113 @@
+import Foundation
+
+/// Writes files so that a reader (or a process killed mid-write) sees either the old content or the new, never a torn file.
+///
+/// The content goes to a hidden temporary file in the same directory, is flushed to disk with `fsync`, and is then
+/// renamed over the destination; `rename(2)` within one file system is atomic. The directory is fsynced afterwards so
+/// the rename itself survives a power cut.
+public enum AtomicFile {
+    /// Prefix of the temporary files, so stale ones left by a killed process can be recognised and removed.
+    public static let temporaryPrefix = ".tmp-"
+
+    /// Atomically replaces the file at `url` with `data`.
+    /// - Throws: `RunError.writeFailed` naming the path and the system error (e.g. a full disk); no temporary file is left behind.
+    public static func write(_ data: Data, to url: URL) throws {
+        let directory = url.deletingLastPathComponent()
+        let temporary = directory.appendingPathComponent(
+            "\(temporaryPrefix)\(url.lastPathComponent).\(getpid()).\(UInt32.random(in: 0 ... .max))")
+        let descriptor = open(temporary.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw failure(url, errno) }
+        let result = writeAll(data, to: descriptor)
+        close(descriptor)
+        guard result == 0 else {
+            unlink(temporary.path)
+            throw failure(url, result)
+        }
+        guard rename(temporary.path, url.path) == 0 else {
+            let code = errno
+            unlink(temporary.path)
+            throw failure(url, code)
+        }
+        syncDirectory(directory)
+    }
+
+    /// Atomically replaces the file at `url` with the UTF-8 bytes of `text`.
+    /// - Throws: `RunError.writeFailed`.
+    public static func write(_ text: String, to url: URL) throws {
+        try write(Data(text.utf8), to: url)
+    }
+
+    /// Atomically writes `value` as JSON with sorted keys, pretty-printed, with a trailing newline.
+    /// - Throws: `RunError.writeFailed`.
+    public static func writeJSON<T: Encodable>(_ value: T, to url: URL) throws {
+        var data = try JSONCoding.encoder().encode(value)
+        data.append(0x0A)
+        try write(data, to: url)
+    }
+
+    /// Removes temporary files that a killed writer left in `directory` (not recursive).
+    public static func removeStaleTemporaries(in directory: URL) {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+        for name in names where name.hasPrefix(temporaryPrefix) {
+            unlink(directory.appendingPathComponent(name).path)
+        }
+    }
+
+    /// Writes every byte of `data` and fsyncs; returns 0 or the `errno` of the failing call.
+    private static func writeAll(_ data: Data, to descriptor: Int32) -> Int32 {
+        data.withUnsafeBytes { (buffer: UnsafeRawBufferPointer) -> Int32 in
+            var written = 0
+            if let base = buffer.baseAddress {
+                while written < buffer.count {
+                    let count = Foundation.write(descriptor, base + written, buffer.count - written)
+                    if count < 0 {
+                        if errno == EINTR { continue }
+                        return errno
+                    }
+                    written += count
+                }
+            }
+            return fsync(descriptor) == 0 ? 0 : errno
+        }
+    }
+
+    static func syncDirectory(_ directory: URL) {
+        let descriptor = open(directory.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard descriptor >= 0 else { return }
+        fsync(descriptor)
+        close(descriptor)
+    }
+
+    static func failure(_ url: URL, _ code: Int32) -> RunError {
+        .writeFailed(path: url.path, reason: String(cString: strerror(code)))
+    }
+}
+
+/// The one JSON configuration every artifact uses, so files diff cleanly between runs.
+public enum JSONCoding {
+    /// `JSONEncoder` with `[.sortedKeys, .prettyPrinted]`, ISO-8601 dates and non-finite floats as strings.
+    public static func encoder() -> JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(
+            positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return encoder
+    }
+
+    /// The compact single-line variant used for `history.jsonl` and `--log-format json`.
+    public static func lineEncoder() -> JSONEncoder {
+        let encoder = encoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }
+
+    /// The decoder matching `encoder()`.
+    public static func decoder() -> JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(
+            positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return decoder
+    }
+}

@@ -1,0 +1,209 @@
+import AudioFeatures
+import EmotionCorpus
+import Foundation
+import NeuralNet
+
+/// How `Experiment.run` runs: where runs go, what to print, whether to rerun.
+public struct RunOptions {
+    /// The runs root (`--runs-dir`, `$EXP_RUNS_DIR`, default `runs`).
+    public var runsRoot: URL
+    /// Rerun completed runs from scratch (`--force`).
+    public var force: Bool
+    /// How progress is shown.
+    public var progress: ProgressStyle
+    /// Compute threads (recorded in `run.json`; set on the engine by the caller).
+    public var threads: Int
+    /// Raised by SIGINT: stop at the next safe point.
+    public var interrupt: InterruptFlag
+    /// The feature cache, or nil to extract every time.
+    public var featureCache: FeatureCache?
+    /// Version of `exp`, recorded in `run.json`.
+    public var expVersion: String
+    /// Where progress text goes (default standard error).
+    public var write: (String) -> Void
+
+    /// Creates options.
+    public init(runsRoot: URL, force: Bool = false, progress: ProgressStyle = .plain, threads: Int = 1,
+                interrupt: InterruptFlag = InterruptFlag(), featureCache: FeatureCache? = nil, expVersion: String,
+                write: @escaping (String) -> Void = ProgressObserver.standardError) {
+        self.runsRoot = runsRoot
+        self.force = force
+        self.progress = progress
+        self.threads = threads
+        self.interrupt = interrupt
+        self.featureCache = featureCache
+        self.expVersion = expVersion
+        self.write = write
+    }
+
+    /// `--runs-dir` if given, else `$EXP_RUNS_DIR` if set and non-empty, else `runs` in the working directory.
+    public static func runsRoot(option: String?, environment: [String: String] = ProcessInfo.processInfo.environment)
+        -> URL {
+        if let option { return URL(fileURLWithPath: option) }
+        if let value = environment["EXP_RUNS_DIR"], !value.isEmpty { return URL(fileURLWithPath: value) }
+        return URL(fileURLWithPath: "runs")
+    }
+}
+
+/// What happened to one experiment in `exp run`.
+public struct RunResult: Sendable, Equatable {
+    /// Experiment name.
+    public var name: String
+    /// Run id.
+    public var id: String
+    /// The run directory.
+    public var directory: URL
+    /// Final status (for a skipped run, the status it already had).
+    public var status: RunStatus
+    /// Whether the run was skipped (already completed or diverged).
+    public var skipped: Bool
+    /// Test metrics when completed in this invocation.
+    public var test: ClassificationMetrics?
+    /// The error for failed/diverged runs.
+    public var error: String?
+}
+
+/// Runs experiments: resolved spec → run id → claim → corpus → features → split → normalisation → model → train →
+/// evaluate the best checkpoint on test → artifacts.
+public enum Experiment {
+    /// Runs (or skips, or resumes) the experiment `resolved`, built by `components`.
+    ///
+    /// Never throws for a failing run: the failure is recorded in `run.json` and returned, so the caller goes on
+    /// with other specs.
+    /// - Throws: `RunError` only when the run directory itself cannot be claimed or written (e.g. another live
+    ///   process owns it).
+    public static func run(_ resolved: ResolvedSpec, components: any ExperimentComponents,
+                           options: RunOptions) throws -> RunResult {
+        let id = resolved.runID.description
+        let session = try RunSession(root: options.runsRoot, name: resolved.name, id: id,
+                                     resolvedSpec: resolved.yaml, seed: UInt64(bitPattern: Int64(resolved.seed)),
+                                     threads: options.threads, expVersion: options.expVersion, force: options.force)
+        var result = RunResult(name: resolved.name, id: id, directory: session.directory.url, status: .running,
+                               skipped: false, test: nil, error: nil)
+        if case let .skip(status) = session.plan {
+            result.status = status
+            result.skipped = true
+            return result
+        }
+        let log = LogFileObserver(url: session.directory.log)
+        if case let .resume(epoch) = session.plan {
+            log.note("resuming after epoch \(epoch) (resume \(session.record.resumes))")
+        }
+        let task: SequentialTask
+        do {
+            task = try prepare(resolved, components: components, session: session, options: options)
+        } catch {
+            log.note("failed: \(error)")
+            try? log.flush()
+            try session.fail(error)
+            result.status = .failed
+            result.error = "\(error)"
+            _ = ProgressObserver(style: options.progress, write: options.write).handle(
+                .runEnded(RunSummary(status: .failed, epochsCompleted: 0, bestEpoch: nil, test: nil,
+                                     error: "\(resolved.name)/\(id): \(error)")))
+            return result
+        }
+        let training = resolved.training
+        let monitor = training.earlyStopping?.monitor ?? (task.hasValidation ? "val_uar" : "loss")
+        let configuration = TrainingLoop.Configuration(
+            epochs: training.epochs, batchSize: training.batchSize, seed: UInt64(bitPattern: Int64(resolved.seed)),
+            monitor: Monitor(monitor), patience: training.earlyStopping?.patience,
+            minDelta: training.earlyStopping?.minDelta ?? 0)
+        let loop = TrainingLoop(task: task, directory: session.directory, name: resolved.name, id: id,
+                                configuration: configuration,
+                                observers: [ProgressObserver(style: options.progress, write: options.write), log],
+                                interrupt: options.interrupt)
+        loop.epochCommitted = { state in
+            try session.update {
+                $0.epochsCompleted = state.epoch
+                $0.bestEpoch = state.best.bestEpoch
+                $0.timings.elapsedSeconds = state.elapsedSeconds
+            }
+        }
+        var resume = false
+        if case .resume = session.plan { resume = true }
+        let outcome = loop.run(resume: resume)
+        try session.finish(outcome)
+        result.status = outcome.status
+        result.test = outcome.test
+        result.error = outcome.error
+        return result
+    }
+
+    /// Corpus, features (through the cache), split, normalisation fitted on train, model, optimiser: the task.
+    static func prepare(_ resolved: ResolvedSpec, components: any ExperimentComponents, session: RunSession,
+                        options: RunOptions) throws -> SequentialTask {
+        let corpus = try components.makeCorpus().withContentHashes()
+        let classNames = corpus.classes
+        let labels = corpus.labelIndices
+        // The split needs only the clip list: check it before paying for feature extraction.
+        let split = try components.makeSplit().apply(to: corpus)
+        let extractor = try components.makeFeatureExtractor()
+        let data = resolved.data.options
+        let loader = ClipLoader(sampleRate: data.sampleRate, duration: data.duration,
+                                normalization: ClipLoader.Normalization(rawValue: data.normalize) ?? .none)
+        let store = FeatureStore(cache: options.featureCache, extractor: extractor, loader: loader,
+                                 showsProgress: options.progress == .terminal)
+        let (raw, _) = try store.features(for: corpus.clips)
+        let statistics = try NormalizationStats.fit(raw, trainingSide: split)
+        let features = raw.map(statistics.apply)
+        let frames = features.map(\.frameCount).max() ?? 0
+        let width = extractor.featureCount
+        func side(_ indices: [Int]) -> LabeledFeatures {
+            LabeledFeatures(features: indices.map { features[$0] }, labels: indices.map { labels[$0] })
+        }
+        try session.update {
+            $0.dataFingerprint = fingerprint(corpus)
+            $0.split = SplitMembership(train: split.train.map { relativePath(corpus.clips[$0], in: corpus) },
+                                       validation: split.validation.map { relativePath(corpus.clips[$0], in: corpus) },
+                                       test: split.test.map { relativePath(corpus.clips[$0], in: corpus) })
+        }
+        let seed = UInt64(bitPattern: Int64(resolved.seed))
+        let model = try components.makeModel(inputShape: [frames, width], classCount: classNames.count, seed: seed)
+        let optimizer = try components.makeOptimizer()
+        let scheduler = try components.makeScheduler(baseLearningRate: Double(optimizer.learningRate))
+        let train = side(split.train)
+        var weights: [Float]?
+        if resolved.training.classWeights == "balanced" { weights = balancedWeights(train.labels, classes: classNames.count) }
+        let encoder = JSONCoding.lineEncoder()
+        let metadata: [String: String] = [
+            "exp.class_names": String(decoding: try encoder.encode(classNames), as: UTF8.self),
+            "exp.normalization": String(decoding: try encoder.encode(statistics), as: UTF8.self),
+            "exp.features": String(decoding: try encoder.encode(resolved.features), as: UTF8.self),
+            "exp.data": String(decoding: try encoder.encode(data), as: UTF8.self),
+            "exp.layers": String(decoding: try encoder.encode(resolved.model.layers), as: UTF8.self),
+            "exp.frames": "\(frames)",
+        ]
+        return SequentialTask(
+            model: model, optimizer: optimizer, scheduler: scheduler,
+            loss: CrossEntropyLoss(classWeights: weights), classNames: classNames, train: train,
+            validation: split.validation.isEmpty ? nil : side(split.validation), test: side(split.test),
+            options: .init(frames: frames, gradientClipNorm: resolved.training.gradClipNorm.map(Float.init),
+                           seed: seed),
+            metadata: metadata)
+    }
+
+    /// The clip's path relative to the corpus root (unchanged if it lies elsewhere).
+    static func relativePath(_ clip: Clip, in corpus: Corpus) -> String {
+        let root = corpus.root.hasSuffix("/") ? corpus.root : corpus.root + "/"
+        return clip.path.hasPrefix(root) ? String(clip.path.dropFirst(root.count)) : clip.path
+    }
+
+    /// sklearn `compute_class_weight("balanced")`: `n / (K · count_k)`; a class absent from train gets weight 0.
+    public static func balancedWeights(_ labels: [Int], classes: Int) -> [Float] {
+        var counts = [Int](repeating: 0, count: classes)
+        for label in labels { counts[label] += 1 }
+        let present = counts.filter { $0 > 0 }.count
+        return counts.map { $0 == 0 ? 0 : Float(labels.count) / Float(present * $0) }
+    }
+
+    /// SHA-256 over every clip's corpus-relative path, label and content hash, in corpus order: the same data
+    /// gives the same fingerprint wherever the corpus lives.
+    static func fingerprint(_ corpus: Corpus) -> String {
+        var hash = ContentHash()
+        for clip in corpus.clips {
+            hash.update(Data("\(relativePath(clip, in: corpus))\t\(clip.label)\t\(clip.contentHash ?? "")\n".utf8))
+        }
+        return hash.hexDigest()
+    }
+}

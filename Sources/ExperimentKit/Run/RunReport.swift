@@ -1,0 +1,86 @@
+import Foundation
+
+/// The terminal report of one run directory (`exp show`): status, spec, history, test metrics, per-class table and
+/// confusion matrix. Reads only artifacts, so it works on finished, running and broken runs alike.
+public enum RunReport {
+    /// The report of the run at `url` (a run directory).
+    /// - Throws: `RunError.readFailed` when `url` holds no `run.json` or an artifact is corrupt.
+    public static func render(_ url: URL) throws -> String {
+        let directory = RunDirectory(existing: url)
+        guard let record = try RunRecord.read(directory.record) else {
+            throw RunError.readFailed(path: directory.record.path, reason: "no run.json: not a run directory")
+        }
+        var lines: [String] = []
+        var status = "\(record.status.rawValue) after \(record.epochsCompleted) epoch"
+            + (record.epochsCompleted == 1 ? "" : "s")
+        if let best = record.bestEpoch { status += " (best epoch \(best))" }
+        if record.status == .running, let owner = RunClaim.owner(of: directory) {
+            status += ", in progress: process \(owner.pid) on \(owner.host)"
+        } else if record.status == .running {
+            status += ", no live process: the next `exp run` resumes it"
+        }
+        lines.append("run        \(record.name)/\(record.id)")
+        lines.append("directory  \(url.path)")
+        lines.append("status     \(status)")
+        if let error = record.error { lines.append("error      \(error)") }
+        lines.append("seed       \(record.seed)    threads \(record.threads)    host \(record.host)")
+        lines.append("exp        \(record.expVersion)" + (record.gitCommit.map { " (commit \($0.prefix(12)))" } ?? ""))
+        lines.append("elapsed    \(ProgressObserver.duration(record.timings.elapsedSeconds))"
+            + (record.resumes > 0 ? "    resumed \(record.resumes)×" : ""))
+        if let split = record.split {
+            lines.append("split      train \(split.train.count), validation \(split.validation.count), "
+                + "test \(split.test.count) clips")
+        }
+        if let spec = try? String(contentsOf: directory.spec, encoding: .utf8) {
+            lines.append("")
+            lines.append("spec (spec.yaml)")
+            lines += spec.split(separator: "\n", omittingEmptySubsequences: true).map { "  " + $0 }
+        }
+        let history = try HistoryLog.read(directory.history)
+        if let last = history.last {
+            lines.append("")
+            lines.append("history    \(history.count) epochs; last: "
+                + ProgressObserver.epochLine(last, epochs: nil))
+        }
+        if let data = FileManager.default.contents(atPath: directory.metrics.path) {
+            let metrics: ClassificationMetrics
+            do {
+                metrics = try JSONCoding.decoder().decode(ClassificationMetrics.self, from: data)
+            } catch {
+                throw RunError.readFailed(path: directory.metrics.path, reason: "not valid metrics (\(error))")
+            }
+            lines.append("")
+            lines += table(metrics)
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// Test metrics, the per-class table and the confusion matrix (rows = truth).
+    public static func table(_ metrics: ClassificationMetrics) -> [String] {
+        func number(_ value: Double) -> String { String(format: "%.4f", value) }
+        var lines = ["test       accuracy \(number(metrics.accuracy))  uar \(number(metrics.uar))  "
+            + "macro_f1 \(number(metrics.macroF1))" + (metrics.loss.map { "  loss \(number($0))" } ?? "")
+            + "  (\(metrics.count) clips)"]
+        let width = max(9, (metrics.perClass.map(\.name.count).max() ?? 0) + 2)
+        func pad(_ text: String, _ size: Int, left: Bool = false) -> String {
+            let padding = String(repeating: " ", count: max(0, size - text.count))
+            return left ? text + padding : padding + text
+        }
+        lines.append("")
+        lines.append(pad("class", width, left: true) + pad("precision", 10) + pad("recall", 10) + pad("f1", 10)
+            + pad("support", 9))
+        for entry in metrics.perClass {
+            lines.append(pad(entry.name, width, left: true) + pad(number(entry.precision), 10)
+                + pad(number(entry.recall), 10) + pad(number(entry.f1), 10) + pad("\(entry.support)", 9))
+        }
+        lines.append("")
+        lines.append("confusion matrix (rows = truth, columns = prediction)")
+        let abbreviations = metrics.perClass.map { String($0.name.prefix(5)) }
+        let cell = max(6, (metrics.confusionMatrix.flatMap { $0 }.max() ?? 0).description.count + 2)
+        lines.append(pad("", width) + abbreviations.map { pad($0, cell) }.joined())
+        for (row, entry) in zip(metrics.confusionMatrix, metrics.perClass) {
+            lines.append(pad(entry.name, width, left: true) + row.map { pad("\($0)", cell) }.joined())
+        }
+        return lines
+    }
+}

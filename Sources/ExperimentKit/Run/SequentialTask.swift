@@ -1,0 +1,196 @@
+import AudioFeatures
+import EmotionCorpus
+import Foundation
+import NeuralNet
+
+/// Feature matrices with their class indices: one side of a split, normalised and ready to batch.
+public struct LabeledFeatures: Sendable {
+    /// One `[T, C]` matrix per clip.
+    public var features: [FeatureMatrix]
+    /// Class index per clip.
+    public var labels: [Int]
+
+    /// Pairs `features` with `labels` (same count).
+    public init(features: [FeatureMatrix], labels: [Int]) {
+        precondition(features.count == labels.count, "\(features.count) feature matrices but \(labels.count) labels")
+        self.features = features
+        self.labels = labels
+    }
+
+    /// Number of clips.
+    public var count: Int { labels.count }
+}
+
+/// A `Sequential` network trained with cross-entropy, an optimiser, an optional schedule and gradient clipping.
+///
+/// Exact resume: the model, optimiser and schedule state are in the checkpoint files; every `Dropout` generator is
+/// re-seeded at the start of each epoch from `(seed, epoch, layer)`, and the data order is the loop's `(seed, epoch)`
+/// permutation, so no random state needs saving. The schedule steps once per epoch (after validation;
+/// `reduce_on_plateau` watches `scheduleMonitor`).
+public final class SequentialTask: TrainingTask {
+    /// Hyper-parameters of the step.
+    public struct Options: Sendable {
+        /// Frames every batch is padded or cut to, `T` (the model's input length).
+        public var frames: Int
+        /// Clips per forward pass when evaluating (> 0).
+        public var evaluationBatchSize: Int
+        /// Clip the global gradient norm to this value; nil never clips.
+        public var gradientClipNorm: Float?
+        /// Seed of the dropout streams.
+        public var seed: UInt64
+        /// Metric `reduce_on_plateau` watches (`val_loss` by default, as Keras `ReduceLROnPlateau`).
+        public var scheduleMonitor: String
+
+        /// Creates the options.
+        public init(frames: Int, evaluationBatchSize: Int = 64, gradientClipNorm: Float? = nil, seed: UInt64,
+                    scheduleMonitor: String = "val_loss") {
+            self.frames = frames
+            self.evaluationBatchSize = evaluationBatchSize
+            self.gradientClipNorm = gradientClipNorm
+            self.seed = seed
+            self.scheduleMonitor = scheduleMonitor
+        }
+    }
+
+    /// Metadata key of the loop state (JSON) in a model checkpoint.
+    public static let loopStateKey = "exp.loop_state"
+    /// Metadata key naming the optimiser file that belongs to a model checkpoint.
+    public static let optimizerFileKey = "exp.optimizer_file"
+
+    public let classNames: [String]
+    /// The network.
+    public let model: Sequential
+    private let optimizer: any Optimizer
+    private let scheduler: LearningRateScheduler?
+    private let loss: CrossEntropyLoss
+    private let evaluationLoss = CrossEntropyLoss()
+    private let options: Options
+    private let train: LabeledFeatures
+    private let validation: LabeledFeatures?
+    private let test: LabeledFeatures
+    private let metadata: [String: String]
+
+    /// A task over prepared data.
+    /// - Parameters:
+    ///   - metadata: Stored in every checkpoint (class names, normalisation, feature options: what `exp predict` needs).
+    public init(model: Sequential, optimizer: any Optimizer, scheduler: LearningRateScheduler?, loss: CrossEntropyLoss,
+                classNames: [String], train: LabeledFeatures, validation: LabeledFeatures?, test: LabeledFeatures,
+                options: Options, metadata: [String: String] = [:]) {
+        precondition(train.count > 0, "SequentialTask needs at least one training clip")
+        self.model = model
+        self.optimizer = optimizer
+        self.scheduler = scheduler
+        self.loss = loss
+        self.classNames = classNames
+        self.train = train
+        self.validation = validation.flatMap { $0.count > 0 ? $0 : nil }
+        self.test = test
+        self.options = options
+        self.metadata = metadata
+        scheduler?.apply(to: optimizer)
+    }
+
+    public var trainingCount: Int { train.count }
+    public var hasValidation: Bool { validation != nil }
+    /// The optimiser's Float rate as the shortest decimal that round-trips it (0.01, not 0.009999999776).
+    public var learningRate: Double {
+        Double(optimizer.learningRate.description) ?? Double(optimizer.learningRate)
+    }
+
+    public func beginEpoch(_ epoch: Int) {
+        for (index, layer) in model.layers.enumerated() {
+            guard let dropout = layer as? Dropout else { continue }
+            dropout.generator = RandomGenerator(seed: options.seed ^ UInt64(epoch) &* 0x9E37_79B9_7F4A_7C15
+                                                    ^ UInt64(index) &* 0xC2B2_AE3D_27D4_EB4F)
+        }
+    }
+
+    public func trainStep(_ indices: [Int]) throws -> BatchResult {
+        let batch = Batch.collate(indices, features: train.features, labels: train.labels, frames: options.frames)
+        let input = Tensor(shape: batch.shape, storage: batch.features)
+        let parameters = model.parameters
+        optimizer.zeroGradients(parameters)
+        let logits = model.forward(input, lengths: batch.lengths, mode: .training)
+        let (value, gradient) = loss(logits, labels: batch.labels)
+        _ = model.backward(gradient)
+        if let norm = options.gradientClipNorm { GradientClipping.clipByGlobalNorm(parameters, maxNorm: norm) }
+        optimizer.step(parameters)
+        return BatchResult(loss: Double(value), truth: batch.labels, predicted: Self.argmax(logits))
+    }
+
+    public func endEpoch(_ metrics: EpochMetrics) {
+        guard let scheduler else { return }
+        if case .reduceOnPlateau = scheduler.schedule {
+            // Without a validation side the plateau watches the training loss rather than trapping.
+            let value = metrics.value(named: options.scheduleMonitor) ?? metrics.train.loss
+            scheduler.step(metric: value)
+        } else {
+            scheduler.step()
+        }
+        scheduler.apply(to: optimizer)
+    }
+
+    public func evaluate(_ split: EvaluationSplit) throws -> ClassificationMetrics {
+        let data = split == .test ? test : (validation ?? test)
+        var accumulator = MetricsAccumulator(classNames: classNames)
+        var start = 0
+        while start < data.count {
+            let indices = Array(start ..< min(data.count, start + options.evaluationBatchSize))
+            let result = predict(indices, in: data)
+            let (value, _) = evaluationLoss(result.logits, labels: result.labels)
+            accumulator.add(truth: result.labels, predicted: Self.argmax(result.logits), meanLoss: Double(value))
+            start += indices.count
+        }
+        return accumulator.result()
+    }
+
+    /// Logits `[N, K]` of `indices` in `data`, at inference.
+    private func predict(_ indices: [Int], in data: LabeledFeatures) -> (logits: Tensor, labels: [Int]) {
+        let batch = Batch.collate(indices, features: data.features, labels: data.labels, frames: options.frames)
+        let input = Tensor(shape: batch.shape, storage: batch.features)
+        return (model.forward(input, lengths: batch.lengths, mode: .inference), batch.labels)
+    }
+
+    /// Writes the optimiser file under a per-epoch name first, then the model file naming it: the model file is the
+    /// commit point, so a kill in between leaves the previous, consistent pair.
+    public func saveCheckpoint(to url: URL, loopState: Data) throws {
+        let base = url.deletingPathExtension().lastPathComponent
+        let state = try JSONCoding.decoder().decode(LoopState.self, from: loopState)
+        let optimizerName = String(format: "%@-e%05d.optimizer.safetensors", base, state.epoch)
+        let directory = url.deletingLastPathComponent()
+        try Checkpoint.saveOptimizer(optimizer, scheduler: scheduler, parameters: model.parameters,
+                                     to: directory.appendingPathComponent(optimizerName))
+        var metadata = self.metadata
+        metadata[Self.loopStateKey] = String(decoding: loopState, as: UTF8.self)
+        metadata[Self.optimizerFileKey] = optimizerName
+        try Checkpoint.save(model, metadata: metadata, to: url)
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+        for name in names where name.hasPrefix(base + "-e") && name.hasSuffix(".optimizer.safetensors")
+            && name != optimizerName {
+            unlink(directory.appendingPathComponent(name).path)
+        }
+    }
+
+    public func loadCheckpoint(from url: URL) throws -> Data {
+        let metadata = try Checkpoint.load(into: model, from: url)
+        guard let state = metadata[Self.loopStateKey], let optimizerName = metadata[Self.optimizerFileKey] else {
+            throw CheckpointError.missingMetadata(file: url.path, key: Self.loopStateKey)
+        }
+        try Checkpoint.loadOptimizer(into: optimizer, scheduler: scheduler, parameters: model.parameters,
+                                     from: url.deletingLastPathComponent().appendingPathComponent(optimizerName))
+        scheduler?.apply(to: optimizer)
+        return Data(state.utf8)
+    }
+
+    /// Index of the largest logit of each row of `[N, K]`.
+    static func argmax(_ logits: Tensor) -> [Int] {
+        let classes = logits.shape[1]
+        return (0 ..< logits.shape[0]).map { row in
+            var best = 0
+            for k in 1 ..< classes where logits.storage[row * classes + k] > logits.storage[row * classes + best] {
+                best = k
+            }
+            return best
+        }
+    }
+}

@@ -1,0 +1,232 @@
+/// One direction of an LSTM layer: its four PyTorch parameters, the time loop and backpropagation through time.
+///
+/// Buffers are `[N, T, ·]` row-major, so time step `t` of a batch slice is a strided matrix (`offset t·width`,
+/// leading dimension `T·width`) that BLAS reads and writes in place. The input projection of all steps is one GEMM;
+/// the time loop runs independent batch slices concurrently, each step adding one `[n, H] · [H, 4H]` GEMM and the
+/// fused gate nonlinearities; in backward, the weight gradients of all steps are one GEMM each.
+final class LSTMDirection {
+    struct Cache {
+        let input: Tensor            // [N, T, C]
+        let lengths: [Int]?
+        let gates: [Float]           // [N, T, 4H] activated i, f, g, o
+        let cells: [Float]           // [N, T, H] c_t (frozen on padded steps)
+        let cellTanh: [Float]        // [N, T, H] tanh(c_t)
+        let hidden: [Float]          // [N, T, H] h_t (frozen on padded steps)
+    }
+
+    let inputSize: Int, hiddenSize: Int, reverse: Bool
+    let inputWeight: Parameter       // weight_ih_l0 [4H, C]
+    let hiddenWeight: Parameter      // weight_hh_l0 [4H, H]
+    let inputBias: Parameter         // bias_ih_l0 [4H]
+    let hiddenBias: Parameter        // bias_hh_l0 [4H]
+    var cache: Cache?
+    /// `W_hhᵀ [H, 4H]` and the weights it was made from; reused while `weight_hh` is unchanged.
+    private var recurrentKernelCache: (source: [Float], kernel: [Float])?
+
+    init(inputSize: Int, hiddenSize: Int, reverse: Bool) {
+        self.inputSize = inputSize
+        self.hiddenSize = hiddenSize
+        self.reverse = reverse
+        let suffix = reverse ? "_l0_reverse" : "_l0"
+        inputWeight = Parameter(name: "weight_ih" + suffix, value: Tensor(shape: [4 * hiddenSize, inputSize]))
+        hiddenWeight = Parameter(name: "weight_hh" + suffix, value: Tensor(shape: [4 * hiddenSize, hiddenSize]))
+        inputBias = Parameter(name: "bias_ih" + suffix, value: Tensor(shape: [4 * hiddenSize]))
+        hiddenBias = Parameter(name: "bias_hh" + suffix, value: Tensor(shape: [4 * hiddenSize]))
+    }
+
+    var parameters: [Parameter] { [inputWeight, hiddenWeight, inputBias, hiddenBias] }
+
+    /// Runs the direction over `input [N, T, C]`; returns the hidden states `[N, T, H]` (frozen on padded steps).
+    func forward(_ input: Tensor, lengths: [Int]?, training: Bool) -> [Float] {
+        let (n, t, c, h) = (input.shape[0], input.shape[1], inputSize, hiddenSize)
+        let g4 = 4 * h
+        let bias = zip(inputBias.value.storage, hiddenBias.value.storage).map(+)
+        var gates = [Float](unsafeUninitializedCapacity: n * t * g4) { buffer, count in
+            for row in 0..<(n * t) { (buffer.baseAddress! + row * g4).initialize(from: bias, count: g4) }
+            count = n * t * g4
+        }
+        BLAS.gemm(transposeB: true, m: n * t, n: g4, k: c, a: input.storage, lda: c, b: inputWeight.value.storage,
+                  ldb: c, beta: 1, c: &gates, ldc: g4)
+        // Separate allocations: copies of one array would share storage and be copied on first write.
+        var cells = [Float](repeating: 0, count: n * t * h)
+        var cellTanh = [Float](repeating: 0, count: n * t * h)
+        var hidden = [Float](repeating: 0, count: n * t * h)
+        let chunks = min(Parallel.workers, n)
+        let recurrentKernel = transposedRecurrentWeight()
+        gates.withUnsafeMutableBufferPointer { gBuffer in
+        cells.withUnsafeMutableBufferPointer { cBuffer in
+        cellTanh.withUnsafeMutableBufferPointer { tBuffer in
+        hidden.withUnsafeMutableBufferPointer { hBuffer in
+        recurrentKernel.withUnsafeBufferPointer { wBuffer in
+            nonisolated(unsafe) let (gp, cp, tp, hp, wp) = (gBuffer.baseAddress!, cBuffer.baseAddress!,
+                                                            tBuffer.baseAddress!, hBuffer.baseAddress!, wBuffer.baseAddress!)
+            Parallel.forEach(chunks) { chunk in
+                let batch = Parallel.slice(chunk, of: chunks, total: n)
+                for step in 0..<t {
+                    let time = reverse ? t - 1 - step : step
+                    let previous = reverse ? time + 1 : time - 1
+                    if step > 0 {
+                        BLAS.smallGemm(m: batch.count, n: g4, k: h,
+                                       a: hp + (batch.lowerBound * t + previous) * h, lda: t * h, b: wp, ldb: g4,
+                                       beta: 1, c: gp + (batch.lowerBound * t + time) * g4, ldc: t * g4)
+                    }
+                    for b in batch {
+                        let row = b * t + time, prevRow = b * t + previous
+                        let hOut = hp + row * h, cOut = cp + row * h
+                        if let lengths, time >= lengths[b] {
+                            // Padded step: carry the state unchanged (zero before the first valid step).
+                            if step > 0 {
+                                hOut.update(from: hp + prevRow * h, count: h)
+                                cOut.update(from: cp + prevRow * h, count: h)
+                            }
+                            continue
+                        }
+                        let gate = gp + row * g4, tOut = tp + row * h
+                        sigmoidInPlace(gate, count: 2 * h)
+                        tanhInPlace(gate + 2 * h, count: h)
+                        sigmoidInPlace(gate + 3 * h, count: h)
+                        if step > 0 {
+                            let cPrev = cp + prevRow * h
+                            for j in 0..<h { cOut[j] = gate[h + j] * cPrev[j] + gate[j] * gate[2 * h + j] }
+                        } else {
+                            for j in 0..<h { cOut[j] = gate[j] * gate[2 * h + j] }
+                        }
+                        tOut.update(from: cOut, count: h)
+                        tanhInPlace(tOut, count: h)
+                        for j in 0..<h { hOut[j] = gate[3 * h + j] * tOut[j] }
+                    }
+                }
+            }
+        }}}}}
+        cache = training
+            ? Cache(input: input, lengths: lengths, gates: gates, cells: cells, cellTanh: cellTanh, hidden: hidden)
+            : nil
+        return hidden
+    }
+
+    /// `W_hhᵀ [H, 4H]`, recomputed only when `weight_hh` changed. Comparing with the saved source is cheap: an
+    /// unchanged array still shares its buffer, and an optimizer's in-place update gives it a new one.
+    private func transposedRecurrentWeight() -> [Float] {
+        let weights = hiddenWeight.value.storage
+        if let saved = recurrentKernelCache, saved.source == weights { return saved.kernel }
+        let kernel = transposed(weights, rows: 4 * hiddenSize, columns: hiddenSize)
+        recurrentKernelCache = (weights, kernel)
+        return kernel
+    }
+
+    /// Backpropagates `hiddenGradient [N, T, H]` (∂L/∂h_t from the layer's outputs) through time; accumulates the
+    /// parameter gradients and adds ∂L/∂input into `inputGradient [N, T, C]`.
+    func backward(_ hiddenGradient: [Float], into inputGradient: inout [Float], needsInputGradient: Bool) {
+        guard let cache else { preconditionFailure("LSTM.backward called without a training forward") }
+        let (n, t, h) = (cache.input.shape[0], cache.input.shape[1], hiddenSize)
+        let g4 = 4 * h
+        var gateGradient = [Float](repeating: 0, count: n * t * g4)
+        let chunks = min(Parallel.workers, n)
+        gateGradient.withUnsafeMutableBufferPointer { dgBuffer in
+        cache.gates.withUnsafeBufferPointer { gBuffer in
+        cache.cells.withUnsafeBufferPointer { cBuffer in
+        cache.cellTanh.withUnsafeBufferPointer { tBuffer in
+        hiddenGradient.withUnsafeBufferPointer { hgBuffer in
+        hiddenWeight.value.storage.withUnsafeBufferPointer { wBuffer in
+            nonisolated(unsafe) let (dgp, gp, cp, tp, hgp, wp) = (dgBuffer.baseAddress!, gBuffer.baseAddress!,
+                cBuffer.baseAddress!, tBuffer.baseAddress!, hgBuffer.baseAddress!, wBuffer.baseAddress!)
+            Parallel.forEach(chunks) { chunk in
+                let batch = Parallel.slice(chunk, of: chunks, total: n)
+                let rows = batch.count
+                var dhCarry = [Float](repeating: 0, count: rows * h), dcCarry = [Float](repeating: 0, count: rows * h)
+                var dh = [Float](repeating: 0, count: rows * h), zeroRow = [Float](repeating: 0, count: h)
+                zeroRow.withUnsafeMutableBufferPointer { zeroBuffer in
+                let zeros = zeroBuffer.baseAddress!
+                dhCarry.withUnsafeMutableBufferPointer { dhcBuffer in
+                dcCarry.withUnsafeMutableBufferPointer { dccBuffer in
+                dh.withUnsafeMutableBufferPointer { dhBuffer in
+                    let (dhc, dcc, dhp) = (dhcBuffer.baseAddress!, dccBuffer.baseAddress!, dhBuffer.baseAddress!)
+                    for step in stride(from: t - 1, through: 0, by: -1) {
+                        let time = reverse ? t - 1 - step : step
+                        let previous = reverse ? time + 1 : time - 1
+                        for b in batch {
+                            let local = b - batch.lowerBound, row = b * t + time
+                            let dhRow = dhp + local * h, carry = dhc + local * h, upstream = hgp + row * h
+                            for j in 0..<h { dhRow[j] = upstream[j] + carry[j] }
+                            if let lengths = cache.lengths, time >= lengths[b] { continue }
+                            let gate = gp + row * g4, dGate = dgp + row * g4
+                            let tanhC = tp + row * h, dc = dcc + local * h
+                            // c₋₁ is zero before the first step; a zero row keeps the loop branch-free.
+                            let cPrev = step == 0 ? UnsafePointer(zeros) : cp + (b * t + previous) * h
+                            for j in 0..<h {
+                                let (i, f, g, o) = (gate[j], gate[h + j], gate[2 * h + j], gate[3 * h + j])
+                                // h = o·tanh(c), c = f·c₋₁ + i·g; gate terms are pre-activation.
+                                let dcTotal = dc[j] + dhRow[j] * o * (1 - tanhC[j] * tanhC[j])
+                                dGate[3 * h + j] = dhRow[j] * tanhC[j] * o * (1 - o)
+                                dGate[j] = dcTotal * g * i * (1 - i)
+                                dGate[2 * h + j] = dcTotal * i * (1 - g * g)
+                                dGate[h + j] = dcTotal * cPrev[j] * f * (1 - f)
+                                dc[j] = dcTotal * f
+                            }
+                        }
+                        guard step > 0 else { continue }
+                        // ∂L/∂h₋₁ = dGates · W_hh, plus the gradient passed unchanged through padded steps.
+                        BLAS.smallGemm(m: rows, n: h, k: g4,
+                                       a: dgp + (batch.lowerBound * t + time) * g4, lda: t * g4, b: wp, ldb: h,
+                                       beta: 0, c: dhc, ldc: h)
+                        if let lengths = cache.lengths {
+                            for b in batch where time >= lengths[b] {
+                                let local = b - batch.lowerBound
+                                for j in 0..<h { dhc[local * h + j] += dhp[local * h + j] }
+                            }
+                        }
+                    }
+                }}}}
+            }
+        }}}}}}
+        accumulateWeightGradients(gateGradient, cache: cache, into: &inputGradient, needsInputGradient: needsInputGradient)
+    }
+
+    /// Whole-sequence weight gradients: ∂W_ih += dGᵀ·X, ∂W_hh += dGᵀ·H₋₁, biases += Σ dG; ∂X += dG·W_ih.
+    private func accumulateWeightGradients(_ gateGradient: [Float], cache: Cache, into inputGradient: inout [Float],
+                                           needsInputGradient: Bool) {
+        let (n, t, c, h) = (cache.input.shape[0], cache.input.shape[1], inputSize, hiddenSize)
+        let (g4, rows) = (4 * h, n * t)
+        BLAS.gemm(transposeA: true, m: g4, n: c, k: rows, a: gateGradient, lda: g4, b: cache.input.storage, ldb: c,
+                  beta: 1, c: &inputWeight.gradient.storage, ldc: c)
+        let shifted = shiftedStates(cache.hidden, batch: n, frames: t, width: h, reverse: reverse)
+        BLAS.gemm(transposeA: true, m: g4, n: h, k: rows, a: gateGradient, lda: g4, b: shifted, ldb: h,
+                  beta: 1, c: &hiddenWeight.gradient.storage, ldc: h)
+        // Both biases enter every gate pre-activation identically, so they share one column sum.
+        var biasGradient = [Float](repeating: 0, count: g4)
+        addColumnSums(gateGradient, rows: rows, columns: g4, into: &biasGradient)
+        for j in 0..<g4 {
+            inputBias.gradient.storage[j] += biasGradient[j]
+            hiddenBias.gradient.storage[j] += biasGradient[j]
+        }
+        guard needsInputGradient else { return }
+        BLAS.gemm(m: rows, n: c, k: g4, a: gateGradient, lda: g4, b: inputWeight.value.storage, ldb: c,
+                  beta: 1, c: &inputGradient, ldc: c)
+    }
+}
+
+/// The transpose of a row-major `[rows, columns]` matrix.
+func transposed(_ matrix: [Float], rows: Int, columns: Int) -> [Float] {
+    [Float](unsafeUninitializedCapacity: rows * columns) { buffer, count in
+        for r in 0..<rows {
+            for c in 0..<columns { buffer[c * rows + r] = matrix[r * columns + c] }
+        }
+        count = rows * columns
+    }
+}
+
+/// The previous step's state for every `(n, t)` row (`h_{t−1}`, or `h_{t+1}` in reverse; zero at the first step).
+func shiftedStates(_ states: [Float], batch n: Int, frames t: Int, width h: Int, reverse: Bool) -> [Float] {
+    var shifted = [Float](repeating: 0, count: n * t * h)
+    guard t > 1 else { return shifted }
+    states.withUnsafeBufferPointer { source in
+        shifted.withUnsafeMutableBufferPointer { target in
+            for b in 0..<n {
+                // Forward: rows 1..<T take states 0..<T−1; reverse: rows 0..<T−1 take states 1..<T.
+                let to = target.baseAddress! + (b * t + (reverse ? 0 : 1)) * h
+                to.update(from: source.baseAddress! + (b * t + (reverse ? 1 : 0)) * h, count: (t - 1) * h)
+            }
+        }
+    }
+    return shifted
+}

@@ -1,0 +1,115 @@
+/// A stack of layers applied in order, with shapes checked when it is built (Keras/PyTorch `Sequential`).
+///
+/// ```swift
+/// let model = try Sequential([
+///     Conv1D(inputChannels: 40, outputChannels: 64, kernelSize: 5), MaxPool1D(poolSize: 2),
+///     LSTM(inputSize: 64, hiddenSize: 64), Dense(inputSize: 64, outputSize: 8),
+/// ], inputShape: [301, 40], seed: 42)
+/// let logits = model.forward(batch, lengths: validFrames, mode: .training)   // [N, 8]
+/// let inputGradient = model.backward(lossGradient)                          // [N, 301, 40]
+/// ```
+///
+/// Parameter and buffer names are prefixed with the layer index, as `torch.nn.Sequential` names its `state_dict`
+/// (`"3.weight_ih_l0"`); the names are set when the stack is built, so a layer belongs to one `Sequential`.
+public final class Sequential {
+    /// The layers, in application order.
+    public let layers: [any Layer]
+    /// The per-example input shape (without `N`), e.g. `[T, C]`.
+    public let inputShape: [Int]
+    /// The per-example output shape of each layer, inferred when the stack was built.
+    public let outputShapes: [[Int]]
+
+    /// Builds the stack, infers every layer's output shape and, with `seed`, initialises every parameter from one
+    /// generator in layer order (the same seed builds the same model).
+    ///
+    /// - Throws: `ShapeError` naming the first layer whose input shape it cannot take, e.g.
+    ///   `layer 4 (LSTM): LSTM expects a [T, 64] sequence input, got [9216] (after Flatten)`.
+    public init(_ layers: [any Layer], inputShape: [Int], seed: UInt64? = nil) throws {
+        precondition(!layers.isEmpty, "Sequential needs at least one layer")
+        self.layers = layers
+        self.inputShape = inputShape
+        outputShapes = try Self.inferShapes(layers, inputShape: inputShape)
+        for (index, layer) in layers.enumerated() {
+            for tensor in layer.parameters + layer.buffers { tensor.name = "\(index)." + baseName(tensor.name) }
+        }
+        if let seed { resetParameters(seed: seed) }
+    }
+
+    /// The per-example output shape of the whole stack.
+    public var outputShape: [Int] { outputShapes.last ?? inputShape }
+
+    /// Every trainable parameter, layer by layer, named `"<layer index>.<name>"`.
+    public var parameters: [Parameter] { layers.flatMap(\.parameters) }
+
+    /// Every non-trainable buffer (BatchNorm running statistics), named like the parameters.
+    public var buffers: [Parameter] { layers.flatMap(\.buffers) }
+
+    /// Number of trainable values.
+    public var parameterCount: Int { parameters.reduce(0) { $0 + $1.value.count } }
+
+    /// Re-draws every parameter from one generator seeded with `seed`, in layer order.
+    public func resetParameters(seed: UInt64) {
+        var generator = RandomGenerator(seed: seed)
+        for layer in layers { layer.resetParameters(using: &generator) }
+    }
+
+    /// Clears every parameter's accumulated gradient (once per optimisation step).
+    public func zeroGradients() {
+        for parameter in parameters { parameter.zeroGradient() }
+    }
+
+    /// Runs every layer on `input [N, …inputShape]`, threading the per-example valid `lengths` through the stack.
+    public func forward(_ input: Tensor, lengths: [Int]? = nil, mode: Mode) -> Tensor {
+        precondition(Array(input.shape.dropFirst()) == inputShape,
+                     "Sequential expects [N] + \(inputShape), got \(input.shape)")
+        var output = input, currentLengths = lengths
+        for layer in layers {
+            (output, currentLengths) = layer.forward(output, lengths: currentLengths, mode: mode)
+        }
+        return output
+    }
+
+    /// Backpropagates ∂L/∂output through every layer (accumulating parameter gradients) and returns ∂L/∂input.
+    ///
+    /// A training loop that does not use ∂L/∂input passes `needsInputGradient: false`: the first layer then skips
+    /// it (an empty tensor is returned), which saves one large GEMM per step.
+    public func backward(_ outputGradient: Tensor, needsInputGradient: Bool = true) -> Tensor {
+        var gradient = outputGradient
+        for (index, layer) in layers.enumerated().reversed() {
+            gradient = layer.backward(gradient, needsInputGradient: index > 0 || needsInputGradient)
+        }
+        return gradient
+    }
+
+    /// Forward floating-point operations for one example (2 per multiply-add of matmuls and convolutions).
+    ///
+    /// - Throws: `ShapeError` if `inputShape` (default: the model's) does not fit the stack.
+    public func flopsPerExample(inputShape: [Int]? = nil) throws -> Int {
+        let shape = inputShape ?? self.inputShape
+        let shapes = try Self.inferShapes(layers, inputShape: shape)
+        return zip(layers, [shape] + shapes.dropLast()).reduce(0) { $0 + $1.0.flopsPerExample(inputShape: $1.1) }
+    }
+
+    static func inferShapes(_ layers: [any Layer], inputShape: [Int]) throws -> [[Int]] {
+        var shapes: [[Int]] = [], current = inputShape
+        for (index, layer) in layers.enumerated() {
+            do {
+                current = try layer.outputShape(for: current)
+            } catch let error as ShapeError {
+                let after = index > 0 ? " (after \(typeName(of: layers[index - 1])))" : " (the model input)"
+                throw ShapeError("layer \(index) (\(typeName(of: layer))): \(error.description)\(after)")
+            }
+            shapes.append(current)
+        }
+        return shapes
+    }
+}
+
+/// A parameter name without the index prefix a previous `Sequential` gave it (`"3.weight"` → `"weight"`).
+private func baseName(_ name: String) -> String {
+    guard let dot = name.firstIndex(of: "."), !name[..<dot].isEmpty, name[..<dot].allSatisfy(\.isNumber) else { return name }
+    return String(name[name.index(after: dot)...])
+}
+
+/// The Swift type name of a layer, e.g. `Conv1D`.
+func typeName(of layer: any Layer) -> String { String(describing: type(of: layer)) }

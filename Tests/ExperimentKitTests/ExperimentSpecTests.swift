@@ -1,0 +1,201 @@
+import ExperimentKit
+import Foundation
+import Testing
+
+@Suite struct ExperimentSpecTests {
+    static let full = """
+        name: cnn-lstm-mfcc
+        seed: 42
+        data: {corpus: ravdess, root: data/ravdess, sample_rate: 16000, duration: 3.0, normalize: peak}
+        features: {type: mfcc, n_mfcc: 40, n_fft: 512}
+        augment: [{type: noise, rate: 0.1}]
+        model:
+          layers:
+            - {type: conv1d, filters: 64, kernel_size: 5, activation: relu}
+            - {type: maxpool1d, pool_size: 2}
+            - {type: lstm, units: 64}
+            - {type: dense, units: classes, activation: softmax}
+        optimizer: {type: adam, learning_rate: 0.001}
+        schedule: {type: reduce_on_plateau, pool_size: 4}
+        training: {epochs: 60, batch_size: 32, early_stopping: {monitor: val_uar, patience: 10}, class_weights: balanced, grad_clip_norm: 5.0}
+        split: {type: speaker_holdout, test_speakers: [19, 20]}
+        metrics: [accuracy, uar]
+        sweep: {grid: {optimizer.learning_rate: [0.001, 0.0003]}}
+        """
+
+    private func spec(_ yaml: String, file: String = "exp.yaml", classes: Int = 8) throws -> ExperimentSpec {
+        try ExperimentSpec(tree: node(yaml, file: file), file: file, registries: Fakes.registries, classCount: classes)
+    }
+
+    @Test func resolvesAFullSpec() throws {
+        let spec = try spec(Self.full)
+        let resolved = spec.resolved
+        #expect(resolved.name == "cnn-lstm-mfcc" && resolved.seed == 42)
+        #expect(resolved.data.corpus == ResolvedComponent(type: "ravdess", options: ["root": .string("data/ravdess")]))
+        #expect(resolved.data.options == DataOptions())
+        #expect(resolved.features.options == ["n_mfcc": .int(40), "n_fft": .int(512), "mel_scale": .string("slaney")])
+        #expect(resolved.model.layers.map(\.type) == ["conv1d", "maxpool1d", "lstm", "dense"])
+        #expect(resolved.model.layers[3].options["units"] == .int(8))
+        #expect(resolved.schedule?.type == "reduce_on_plateau")
+        #expect(resolved.training.earlyStopping?.patience == 10)
+        #expect(resolved.training.gradClipNorm == 5.0)
+        #expect(resolved.metrics.map(\.type) == ["accuracy", "uar"])
+        #expect(spec.sweep?["grid"] != nil)
+        #expect(spec.layers[3].options["units"]?.scalarText == "8")
+        #expect(spec.corpus.type == "ravdess" && spec.corpus.options.entries?.map(\.key) == ["root"])
+    }
+
+    @Test func omittedSectionsTakeTheirDefaults() throws {
+        let resolved = try spec("name: minimal\n", classes: 5).resolved
+        #expect(resolved.seed == 0)
+        #expect(resolved.data.corpus.type == "ravdess")
+        #expect(resolved.data.options.sampleRate == 16_000 && resolved.data.options.duration == 3.0)
+        #expect(resolved.features.type == "mfcc")
+        #expect(resolved.augment.isEmpty)
+        #expect(resolved.model.layers.map(\.type)
+            == ["conv1d", "maxpool1d", "conv1d", "maxpool1d", "lstm", "lstm", "dense", "dropout", "dense"])
+        #expect(resolved.model.layers[8].options == ["units": .int(5), "activation": .string("softmax")])
+        #expect(resolved.model.layers[4].options["return_sequences"] == .bool(true))
+        #expect(resolved.optimizer == ResolvedComponent(type: "adam", options: ["learning_rate": .double(0.001), "beta1": .double(0.9)]))
+        #expect(resolved.schedule == nil)
+        #expect(resolved.training == TrainingOptions())
+        #expect(resolved.split.type == "speaker_holdout")
+        #expect(resolved.metrics.map(\.type) == ["accuracy", "uar", "macro_f1"])
+    }
+
+    @Test func nameDefaultsToTheFileStem() throws {
+        #expect(try spec("seed: 1\n", file: "dir/baseline.v2.yaml").resolved.name == "baseline")
+    }
+
+    @Test(arguments: ["../escape", "a/b", "..", "with space", ""])
+    func badNamesAreRejected(name: String) throws {
+        let messages = specMessages { _ = try spec("name: '\(name)'\n") }
+        #expect(messages == ["exp.yaml:1:7: name: name must match [A-Za-z0-9._-]+ and not contain '..', since it names the run directory. Received: name=\(name)"])
+    }
+
+    @Test func everyErrorOfAFileIsReportedAtOnce() throws {
+        let yaml = """
+            name: ok
+            seed: -3
+            optimiser: {type: adam}
+            data: {corpus: ravdess, sample_rate: 0, roots: x}
+            features: {type: mfc}
+            model:
+              layers:
+                - {type: dense, units: abc}
+                - {type: dropout, rate: 1.5}
+                - {type: lstmm, units: 3}
+              depth: 3
+            optimizer: {type: adam, learning_rate: 0}
+            training: {epochs: 0, batch_size: 8, early_stopping: {monitor: val_uarr}}
+            split: {type: speaker_holdout, test_speakers: 19}
+            metrics: [accuracy, f1]
+            """
+        let messages = specMessages { _ = try spec(yaml) }
+        #expect(messages == [
+            "exp.yaml:2:7: seed: seed must be >= 0. Received: seed=-3",
+            "exp.yaml:3:1: optimiser: unknown key 'optimiser'. Valid keys: augment, data, features, metrics, model, name, optimizer, schedule, seed, split, sweep, training. Did you mean 'optimizer'?",
+            "exp.yaml:4:38: data.sample_rate: sample_rate must be > 0. Received: sample_rate=0",
+            "exp.yaml:4:41: data.roots: unknown key 'roots' for corpus type 'ravdess'. Valid keys: corpus, duration, normalize, root, sample_rate. Did you mean 'root'?",
+            "exp.yaml:5:18: features.type: unknown feature type 'mfc'. Known feature types: mfcc. Did you mean 'mfcc'?",
+            "exp.yaml:8:28: model.layers[0].units: expected an integer, got 'abc'",
+            "exp.yaml:9:29: model.layers[1].rate: rate must be in [0.0, 1.0). Received: rate=1.5",
+            "exp.yaml:10:14: model.layers[2].type: unknown layer type 'lstmm'. Known layer types: conv1d, dense, dropout, lstm, maxpool1d, relu. Did you mean 'lstm'?",
+            "exp.yaml:11:3: model.depth: unknown key 'depth' for model. Valid keys: layers.",
+            "exp.yaml:12:40: optimizer.learning_rate: learning_rate must be > 0.0. Received: learning_rate=0.0",
+            "exp.yaml:13:20: training.epochs: epochs must be > 0. Received: epochs=0",
+            "exp.yaml:13:64: training.early_stopping.monitor: monitor must be one of val_accuracy, val_loss, val_macro_f1, val_uar. Received: monitor=val_uarr. Did you mean 'val_uar'?",
+            "exp.yaml:14:47: split.test_speakers: expected a list, got '19'",
+            "exp.yaml:15:21: metrics[1].type: unknown metric type 'f1'. Known metric types: accuracy, macro_f1, uar.",
+        ])
+    }
+
+    @Test func errorsInAParentPointAtTheParentFile() throws {
+        let files = try SpecFiles()
+        let base = try files.write("base.yaml", "name: base\noptimizer: {type: adam, beta1: 2}\n")
+        let child = try files.write("child.yaml", "extends: base.yaml\nmodel: {layers: [{type: dense, units: 0}]}\n")
+        let messages = specMessages { _ = try ExperimentSpec.load(file: child, registries: Fakes.registries, classCount: 8) }
+        #expect(messages == [
+            "\(base):2:32: optimizer.beta1: beta1 must be in [0.0, 1.0). Received: beta1=2.0",
+            "\(child):2:39: model.layers[0].units: units must be > 0. Received: units=0",
+        ])
+    }
+
+    @Test func overridesApplyBeforeValidation() throws {
+        let files = try SpecFiles()
+        let path = try files.write("exp.yaml", Self.full)
+        let overrides = try Override.parse(["optimizer.learning_rate=0.01", "model.layers[2].units=32", "~schedule",
+                                            "+training.early_stopping.min_delta=0.5"])
+        let spec = try ExperimentSpec.load(file: path, overrides: overrides, registries: Fakes.registries, classCount: 8)
+        #expect(spec.resolved.optimizer.options["learning_rate"] == .double(0.01))
+        #expect(spec.resolved.model.layers[2].options["units"] == .int(32))
+        #expect(spec.resolved.schedule == nil)
+        #expect(spec.resolved.training.earlyStopping?.minDelta == 0.5)
+    }
+
+    @Test func writingOutDefaultsDoesNotChangeTheResolvedSpec() throws {
+        for yaml in ["name: minimal\n", Self.full, "name: x\noptimizer: sgd\nmodel: {layers: [relu, {type: dense, units: 2}]}\n"] {
+            let tree = try node(yaml)
+            let plain = try ExperimentSpec(tree: tree, file: "e.yaml", registries: Fakes.registries, classCount: 8)
+            let expanded = try ExperimentSpec(tree: ExperimentSpec.withDefaults(tree), file: "e.yaml",
+                                              registries: Fakes.registries, classCount: 8)
+            #expect(plain.resolved == expanded.resolved)
+        }
+    }
+
+    @Test func overridesReachDefaultedKeys() throws {
+        let files = try SpecFiles()
+        let path = try files.write("exp.yaml", "name: minimal\noptimizer: adam\n")
+        let overrides = try Override.parse(["optimizer.beta1=0.5", "model.layers[6].units=16", "features.n_mfcc=13"])
+        let resolved = try ExperimentSpec.load(file: path, overrides: overrides, registries: Fakes.registries,
+                                               classCount: 8).resolved
+        #expect(resolved.optimizer.options["beta1"] == .double(0.5))
+        #expect(resolved.model.layers[6].options["units"] == .int(16))
+        #expect(resolved.model.layers.count == 9)
+        #expect(resolved.features.options["n_mfcc"] == .int(13))
+    }
+
+    @Test func anInvalidOverrideValueIsLocatedInTheOverride() throws {
+        let files = try SpecFiles()
+        let path = try files.write("exp.yaml", Self.full)
+        let overrides = try Override.parse(["model.layers[3].units=many"])
+        let messages = specMessages {
+            _ = try ExperimentSpec.load(file: path, overrides: overrides, registries: Fakes.registries, classCount: 8)
+        }
+        #expect(messages == ["override 'model.layers[3].units=many':1:23: model.layers[3].units: expected an integer, got 'many'"])
+    }
+
+    @Test func resolvedYAMLReloadsToTheSameSpecAndID() throws {
+        for yaml in [Self.full, "name: minimal\n", "name: q\ndata: {root: '123'}\ntraining: {grad_clip_norm: 1}\n"] {
+            let resolved = try spec(yaml).resolved
+            let reloaded = try spec(resolved.yaml, file: "spec.yaml").resolved
+            #expect(reloaded == resolved)
+            #expect(reloaded.runID == resolved.runID)
+        }
+        let text = try spec("name: q\ndata: {root: '123'}\n").resolved.yaml
+        #expect(text.hasPrefix("name: q\nseed: 0\ndata:\n"))
+        #expect(text.contains("  root: '123'\n"))
+    }
+
+    @Test func resolvedSpecRoundTripsThroughJSON() throws {
+        let resolved = try spec(Self.full).resolved
+        let decoded = try JSONDecoder().decode(ResolvedSpec.self, from: Data(resolved.prettyJSON.utf8))
+        #expect(decoded == resolved)
+        #expect(resolved.prettyJSON.contains("\"corpus\" : \"ravdess\""))
+        #expect(!resolved.canonicalJSON.contains("sweep"))
+    }
+}
+
+@Suite struct ErrorOrderTests {
+    @Test func fileErrorsComeBeforeOverrideAndDefaultErrors() throws {
+        var registries = Fakes.registries
+        registries.install(Registry<String, Void>(kind: .split))   // nothing registered: the default split fails
+        let tree = try Override.apply([Override.parse("seed=x")], to: node("name: z\ntraining: {epochs: 0}\n", file: "z.yaml"))
+        let messages = specMessages { _ = try ExperimentSpec(tree: tree, file: "z.yaml", registries: registries, classCount: 8) }
+        #expect(messages == [
+            "z.yaml:2:20: training.epochs: epochs must be > 0. Received: epochs=0",
+            "override 'seed=x':1:6: seed: expected an integer, got 'x'",
+            "<default>:1:1: split.type: unknown split type 'speaker_holdout'. No split types are registered.",
+        ])
+    }
+}
