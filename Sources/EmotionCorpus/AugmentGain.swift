@@ -13,6 +13,7 @@ public struct RandomGain: WaveformAugmentation {
             case gainDecibels = "gain_db", probability
         }
 
+        /// Options; every argument defaults as documented on its property.
         public init(gainDecibels: ClosedRange<Double> = -6...6, probability: Double = 1) {
             self.gainDecibels = gainDecibels
             self.probability = probability
@@ -25,12 +26,15 @@ public struct RandomGain: WaveformAugmentation {
         }
     }
 
+    /// The options this augmentation applies.
     public let configuration: Configuration
 
+    /// The augmentation configured by `configuration`.
     public init(_ configuration: Configuration) {
         self.configuration = configuration
     }
 
+    /// `samples` augmented with randomness drawn from `random` only.
     public func apply(to samples: [Float], sampleRate: Int, random: inout CorpusRandom) throws -> [Float] {
         guard random.nextUnit() < configuration.probability else { return samples }
         let decibels = random.uniform(configuration.gainDecibels.lowerBound, configuration.gainDecibels.upperBound)

@@ -19,6 +19,7 @@ public struct AdditiveNoise: WaveformAugmentation {
             case snrDecibels = "snr_db", probability
         }
 
+        /// Options; every argument defaults as documented on its property.
         public init(snrDecibels: ClosedRange<Double> = 10...30, probability: Double = 1) {
             self.snrDecibels = snrDecibels
             self.probability = probability
@@ -31,16 +32,19 @@ public struct AdditiveNoise: WaveformAugmentation {
         }
     }
 
+    /// The options this augmentation applies.
     public let configuration: Configuration
     /// The noise recording to draw segments from, or `nil` for white Gaussian noise.
     public let noise: [Float]?
 
+    /// The augmentation configured by `configuration`.
     public init(_ configuration: Configuration, noise: [Float]? = nil) {
         precondition(noise.map { !$0.isEmpty } ?? true, "AdditiveNoise needs a non-empty noise recording")
         self.configuration = configuration
         self.noise = noise
     }
 
+    /// `samples` augmented with randomness drawn from `random` only.
     public func apply(to samples: [Float], sampleRate: Int, random: inout CorpusRandom) throws -> [Float] {
         guard random.nextUnit() < configuration.probability, !samples.isEmpty else { return samples }
         let snr = random.uniform(configuration.snrDecibels.lowerBound, configuration.snrDecibels.upperBound)

@@ -25,6 +25,7 @@ public struct SpecAugment: Sendable {
             case timeMaskParameter = "time_mask_param", maskValue = "mask_value"
         }
 
+        /// Options; every argument defaults as documented on its property.
         public init(frequencyMasks: Int = 2, frequencyMaskParameter: Int = 8, timeMasks: Int = 2,
                     timeMaskParameter: Int = 20, maskValue: Float = 0) {
             self.frequencyMasks = frequencyMasks
@@ -50,8 +51,10 @@ public struct SpecAugment: Sendable {
         }
     }
 
+    /// The options this augmentation applies.
     public let configuration: Configuration
 
+    /// The augmentation configured by `configuration`.
     public init(_ configuration: Configuration) {
         self.configuration = configuration
     }

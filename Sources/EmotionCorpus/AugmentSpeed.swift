@@ -17,6 +17,7 @@ public struct SpeedPerturbation: WaveformAugmentation {
             case factors, probability
         }
 
+        /// Options; every argument defaults as documented on its property.
         public init(factors: [Double] = [0.9, 1.0, 1.1], probability: Double = 1) {
             self.factors = factors
             self.probability = probability
@@ -33,14 +34,17 @@ public struct SpeedPerturbation: WaveformAugmentation {
         }
     }
 
+    /// The options this augmentation applies.
     public let configuration: Configuration
 
+    /// The augmentation configured by `configuration`.
     public init(_ configuration: Configuration) {
         precondition(!configuration.factors.isEmpty && configuration.factors.allSatisfy { $0 > 0 },
                      "SpeedPerturbation needs factors > 0, got \(configuration.factors)")
         self.configuration = configuration
     }
 
+    /// `samples` augmented with randomness drawn from `random` only.
     public func apply(to samples: [Float], sampleRate: Int, random: inout CorpusRandom) throws -> [Float] {
         guard random.nextUnit() < configuration.probability else { return samples }
         let factor = configuration.factors[random.index(below: configuration.factors.count)]

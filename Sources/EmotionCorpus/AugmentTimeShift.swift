@@ -13,6 +13,7 @@ public struct TimeShift: WaveformAugmentation {
             case maxShift = "max_shift", rollover, probability
         }
 
+        /// Options; every argument defaults as documented on its property.
         public init(maxShift: Double = 0.2, rollover: Bool = true, probability: Double = 1) {
             self.maxShift = maxShift
             self.rollover = rollover
@@ -31,12 +32,15 @@ public struct TimeShift: WaveformAugmentation {
         }
     }
 
+    /// The options this augmentation applies.
     public let configuration: Configuration
 
+    /// The augmentation configured by `configuration`.
     public init(_ configuration: Configuration) {
         self.configuration = configuration
     }
 
+    /// `samples` augmented with randomness drawn from `random` only.
     public func apply(to samples: [Float], sampleRate: Int, random: inout CorpusRandom) throws -> [Float] {
         guard random.nextUnit() < configuration.probability, !samples.isEmpty else { return samples }
         let limit = min(samples.count - 1, Int(configuration.maxShift * Double(sampleRate)))

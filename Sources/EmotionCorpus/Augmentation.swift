@@ -19,10 +19,15 @@ public protocol WaveformAugmentation: Sendable {
 public struct Augmentation: Sendable {
     /// Which augmentations run (each optional; YAML keys `noise`, `gain`, `time_shift`, `speed`, `spec_augment`).
     public struct Configuration: Codable, Sendable, Equatable {
+        /// Additive noise at a target SNR (`noise`).
         public var noise: AdditiveNoise.Configuration?
+        /// Random gain (`gain`).
         public var gain: RandomGain.Configuration?
+        /// Time shift (`time_shift`).
         public var timeShift: TimeShift.Configuration?
+        /// Speed perturbation (`speed`).
         public var speed: SpeedPerturbation.Configuration?
+        /// SpecAugment masks on features (`spec_augment`).
         public var specAugment: SpecAugment.Configuration?
 
         public enum CodingKeys: String, CodingKey, CaseIterable {
@@ -41,7 +46,9 @@ public struct Augmentation: Sendable {
         }
     }
 
+    /// The configured steps.
     public let configuration: Configuration
+    /// Seed of every step's streams.
     public let seed: Int
     private let steps: [(id: Int, step: any WaveformAugmentation)]
 

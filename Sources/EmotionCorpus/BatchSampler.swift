@@ -50,9 +50,11 @@ public struct BatchSampler: Sendable {
         }
     }
 
+    /// The batching options.
     public let configuration: Configuration
     /// Class index of every example.
     public let labels: [Int]
+    /// Seed of every epoch's order.
     public let seed: Int
 
     /// A sampler over examples labelled `labels` (class indices ≥ 0).

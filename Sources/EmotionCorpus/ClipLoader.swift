@@ -16,6 +16,9 @@ public protocol AudioLoading: Sendable {
 /// Loads a clip with `Audio.load` (as `librosa.load(path, sr=sampleRate, offset=offset, duration=duration)`),
 /// then optionally normalises its level.
 public struct ClipLoader: AudioLoading, Equatable {
+    /// The loudness normalisation modes (`none`, `peak`, `rms`); kept under this name for existing callers.
+    public typealias Normalization = LoudnessNormalization
+
     /// Target sample rate in Hz (`sr`).
     public var sampleRate: Int
     /// Seconds skipped at the start (`offset`, ≥ 0).
@@ -35,11 +38,14 @@ public struct ClipLoader: AudioLoading, Equatable {
         self.normalization = normalization
     }
 
+    /// `mono;sr=…;offset=…;duration=…;normalization=…`, the loading half of a feature-cache key.
     public var cacheKey: String {
         let kept = duration.map { String($0) } ?? "all"
         return "mono;sr=\(sampleRate);offset=\(offset);duration=\(kept);normalization=\(normalization.rawValue)"
     }
 
+    /// Mono samples of `path` at `sampleRate`, cut and normalised.
+    /// - Throws: `AudioError` naming the file.
     public func load(_ path: String) throws -> [Float] {
         let signal = try Audio.load(path, sampleRate: sampleRate, offset: offset, duration: duration)
         return normalization.apply(signal.samples)

@@ -21,6 +21,7 @@ public struct FeatureStore: Sendable {
         /// Entries found corrupt (truncated, wrong version or key, bad checksum), removed and rebuilt.
         public var rebuilt = 0
 
+        /// Counts as given (all zero by default).
         public init(hits: Int = 0, misses: Int = 0, extracted: Int = 0, rebuilt: Int = 0) {
             self.hits = hits
             self.misses = misses
@@ -33,7 +34,9 @@ public struct FeatureStore: Sendable {
 
     /// The cache, or `nil` to extract everything without storing it.
     public var cache: FeatureCache?
+    /// Computes `[T, C]` features from loaded samples; its `cacheKey` is part of every entry's key.
     public var extractor: any FeatureExtractor
+    /// Loads each file at the extractor's sample rate; its `cacheKey` is part of every entry's key.
     public var loader: any AudioLoading
     /// Draw a progress line on stderr; defaults to whether stderr is a terminal.
     public var showsProgress: Bool

@@ -11,7 +11,8 @@ extension Exp {
             discussion: """
                 Every clip comes from a seeded source-filter voice synthesiser: per actor a voice, per emotion the \
                 pitch, tempo, loudness and voice-quality cues of acted emotion. The same seed always writes \
-                byte-identical files.
+                byte-identical files. Files of the same name are replaced (atomically); anything else already in \
+                the folder is left alone.
                 """)
 
         @Option(help: "Folder to write the corpus into (created if missing).")
