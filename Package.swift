@@ -46,6 +46,7 @@ let package = Package(
                 "AudioFeatures",
                 "EmotionCorpus",
                 "ExperimentKit",
+                "NeuralNet",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
