@@ -147,7 +147,7 @@ public enum Experiment {
         let extractor = try components.makeFeatureExtractor()
         let data = resolved.data.options
         let loader = ClipLoader(sampleRate: data.sampleRate, duration: data.duration,
-                                normalization: ClipLoader.Normalization(rawValue: data.normalize) ?? .none)
+                                normalization: LoudnessNormalization(rawValue: data.normalize) ?? .none)
         let store = FeatureStore(cache: options.featureCache, extractor: extractor, loader: loader,
                                  showsProgress: options.progress == .terminal)
         let (raw, _) = try store.features(for: corpus.clips)
