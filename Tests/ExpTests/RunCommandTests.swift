@@ -27,6 +27,7 @@ import Testing
                 seed: 3
                 data: {corpus: ravdess, root: \(corpus.path), sample_rate: 8000, duration: 1.0, normalize: peak}
                 features: {type: mfcc, n_mfcc: 8, n_fft: 256, hop_length: 256, n_mels: 20}
+                augment: [{type: noise, snr_db: [15, 30]}]
                 model:
                   layers:
                     - {type: conv1d, filters: 8, kernel_size: 3, activation: relu}
@@ -146,7 +147,7 @@ import Testing
         try text.write(to: workspace.spec, atomically: true, encoding: .utf8)
         let result = try Self.exp(["run", workspace.spec.path, "--runs-dir", "runs"], in: workspace.root)
         #expect(result.status == 1)
-        #expect(result.error.contains("tiny.yaml:9:14: model.layers[2].type: unknown layer type 'lstmm'"),
+        #expect(result.error.contains("tiny.yaml:10:14: model.layers[2].type: unknown layer type 'lstmm'"),
                 "\(result.error)")
         #expect(result.error.contains("Did you mean 'lstm'?"))
         #expect(!FileManager.default.fileExists(atPath: workspace.root.appendingPathComponent("runs/tiny").path))
