@@ -110,6 +110,10 @@ public final class SequentialTask: TrainingTask {
     private let test: LabeledFeatures
     private let metadata: [String: String]
     private var epoch = 0
+    /// The epoch and file of the model checkpoint written last by this process.
+    private var savedThisEpoch: (epoch: Int, url: URL)?
+    /// Optimiser file named by each model checkpoint file, by file name.
+    private var referencedOptimizerFiles: [String: String] = [:]
 
     /// A task over prepared data.
     /// - Parameters:
@@ -204,22 +208,47 @@ public final class SequentialTask: TrainingTask {
         return (model.forward(input, lengths: batch.lengths, mode: .inference), batch.labels)
     }
 
-    /// Writes the optimiser file under a per-epoch name first, then the model file naming it: the model file is the
-    /// commit point, so a kill in between leaves the previous, consistent pair.
+    /// Writes the optimiser file of the epoch (`optimizer-eNNNNN.safetensors`) first, then the model file naming it:
+    /// the model file is the commit point, so a kill in between leaves the previous, consistent pair. When `best` and
+    /// `last` are saved for the same epoch, the second is a byte copy of the first and both name one optimiser file.
+    /// Optimiser files named by neither `best` nor `last` are removed afterwards.
     public func saveCheckpoint(to url: URL, loopState: Data) throws {
-        let base = url.deletingPathExtension().lastPathComponent
         let state = try JSONCoding.decoder().decode(LoopState.self, from: loopState)
-        let optimizerName = String(format: "%@-e%05d.optimizer.safetensors", base, state.epoch)
         let directory = url.deletingLastPathComponent()
-        try Checkpoint.saveOptimizer(optimizer, scheduler: scheduler, parameters: model.parameters,
-                                     to: directory.appendingPathComponent(optimizerName))
-        var metadata = self.metadata
-        metadata[Self.loopStateKey] = String(decoding: loopState, as: UTF8.self)
-        metadata[Self.optimizerFileKey] = optimizerName
-        try Checkpoint.save(model, metadata: metadata, to: url)
+        let optimizerName = String(format: "optimizer-e%05d.safetensors", state.epoch)
+        if let saved = savedThisEpoch, saved.epoch == state.epoch, saved.url != url {
+            let bytes: Data
+            do {
+                bytes = try Data(contentsOf: saved.url)
+            } catch {
+                throw RunError.readFailed(path: saved.url.path, reason: error.localizedDescription)
+            }
+            try AtomicFile.write(bytes, to: url)
+        } else {
+            try Checkpoint.saveOptimizer(optimizer, scheduler: scheduler, parameters: model.parameters,
+                                         to: directory.appendingPathComponent(optimizerName))
+            var metadata = self.metadata
+            metadata[Self.loopStateKey] = String(decoding: loopState, as: UTF8.self)
+            metadata[Self.optimizerFileKey] = optimizerName
+            try Checkpoint.save(model, metadata: metadata, to: url)
+            savedThisEpoch = (state.epoch, url)
+        }
+        referencedOptimizerFiles[url.lastPathComponent] = optimizerName
+        removeUnreferencedOptimizerFiles(in: directory)
+    }
+
+    /// Deletes `optimizer-e*.safetensors` files that neither `best.safetensors` nor `last.safetensors` names.
+    private func removeUnreferencedOptimizerFiles(in directory: URL) {
+        for kind in ["best.safetensors", "last.safetensors"] where referencedOptimizerFiles[kind] == nil {
+            // After a resume this process has not written `kind` yet: read which file it names.
+            let file = directory.appendingPathComponent(kind)
+            guard FileManager.default.fileExists(atPath: file.path) else { continue }
+            guard let name = (try? Checkpoint.read(file))?.metadata[Self.optimizerFileKey] else { return }
+            referencedOptimizerFiles[kind] = name
+        }
+        let keep = Set(referencedOptimizerFiles.values)
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
-        for name in names where name.hasPrefix(base + "-e") && name.hasSuffix(".optimizer.safetensors")
-            && name != optimizerName {
+        for name in names where name.hasPrefix("optimizer-e") && name.hasSuffix(".safetensors") && !keep.contains(name) {
             unlink(directory.appendingPathComponent(name).path)
         }
     }
