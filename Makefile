@@ -33,7 +33,7 @@ test: deps
 
 ## demo: synthesise the demo corpus into data/demo if absent, train experiments/demo.yaml, show the run.
 demo: release
-	@test -d data/demo || $(RELEASE_EXP) data synth --out data/demo --actors 8 --sample-rate 16000
+	@test -d data/demo || $(RELEASE_EXP) data synth --out data/demo --sample-rate 16000
 	$(RELEASE_EXP) run experiments/demo.yaml
 	$(RELEASE_EXP) show demo
 

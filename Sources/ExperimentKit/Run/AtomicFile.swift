@@ -3,8 +3,10 @@ import Foundation
 /// Writes files so that a reader (or a process killed mid-write) sees either the old content or the new, never a torn file.
 ///
 /// The content goes to a hidden temporary file in the same directory, is flushed to disk with `fsync`, and is then
-/// renamed over the destination; `rename(2)` within one file system is atomic. The directory is fsynced afterwards so
-/// the rename itself survives a power cut.
+/// renamed over the destination; `rename(2)` within one file system is atomic. The file's `fsync` before the rename
+/// means even a power cut leaves the old or the new content, never an empty file; the directory itself is not
+/// fsynced per write (a power cut may then keep the previous version, which is still whole), because that second
+/// sync per file costs more than the rest of an epoch's bookkeeping.
 public enum AtomicFile {
     /// Prefix of the temporary files, so stale ones left by a killed process can be recognised and removed.
     public static let temporaryPrefix = ".tmp-"
@@ -28,7 +30,6 @@ public enum AtomicFile {
             unlink(temporary.path)
             throw failure(url, code)
         }
-        syncDirectory(directory)
     }
 
     /// Atomically replaces the file at `url` with the UTF-8 bytes of `text`.
@@ -69,13 +70,6 @@ public enum AtomicFile {
             }
             return fsync(descriptor) == 0 ? 0 : errno
         }
-    }
-
-    static func syncDirectory(_ directory: URL) {
-        let descriptor = open(directory.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard descriptor >= 0 else { return }
-        fsync(descriptor)
-        close(descriptor)
     }
 
     static func failure(_ url: URL, _ code: Int32) -> RunError {

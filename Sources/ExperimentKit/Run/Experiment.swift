@@ -123,6 +123,12 @@ public enum Experiment {
         var resume = false
         if case .resume = session.plan { resume = true }
         let outcome = loop.run(resume: resume)
+        if let overhead = outcome.overheadFraction {
+            log.note(String(format: "time in this process: %.1f s of epochs, %.1f s compute, "
+                + "%.2f%% batching, metrics, logging and checkpoints", outcome.processSeconds,
+                outcome.processComputeSeconds, 100 * overhead))
+            try? log.flush()
+        }
         try session.finish(outcome)
         result.status = outcome.status
         result.test = outcome.test
@@ -163,6 +169,11 @@ public enum Experiment {
         let optimizer = try components.makeOptimizer()
         let scheduler = try components.makeScheduler(baseLearningRate: Double(optimizer.learningRate))
         let train = side(split.train)
+        let augmentation = try components.makeAugmentation().map {
+            TrainingAugmentation(augmentation: Augmentation($0, seed: resolved.seed),
+                                 files: split.train.map { corpus.clips[$0].path }, loader: loader,
+                                 extractor: extractor, statistics: statistics)
+        }
         var weights: [Float]?
         if resolved.training.classWeights == "balanced" { weights = balancedWeights(train.labels, classes: classNames.count) }
         let encoder = JSONCoding.lineEncoder()
@@ -179,7 +190,7 @@ public enum Experiment {
             loss: CrossEntropyLoss(classWeights: weights), classNames: classNames, train: train,
             validation: split.validation.isEmpty ? nil : side(split.validation), test: side(split.test),
             options: .init(frames: frames, gradientClipNorm: resolved.training.gradClipNorm.map(Float.init),
-                           seed: seed),
+                           seed: seed, augmentation: augmentation),
             metadata: metadata)
     }
 

@@ -21,6 +21,43 @@ public struct LabeledFeatures: Sendable {
     public var count: Int { labels.count }
 }
 
+/// Training-time augmentation of the training side, with what it needs to rebuild features from audio.
+public struct TrainingAugmentation: Sendable {
+    /// The seeded steps; their streams are functions of `(seed, epoch, clip)`, so resuming needs no saved state.
+    public var augmentation: Augmentation
+    /// Audio file of each training clip (training-side order), read when a waveform step is configured.
+    public var files: [String]
+    /// How the clips were loaded.
+    public var loader: any AudioLoading
+    /// How features were extracted.
+    public var extractor: any FeatureExtractor
+    /// Normalisation fitted on the un-augmented training features.
+    public var statistics: NormalizationStats
+
+    /// Creates the record.
+    public init(augmentation: Augmentation, files: [String], loader: any AudioLoading, extractor: any FeatureExtractor,
+                statistics: NormalizationStats) {
+        self.augmentation = augmentation
+        self.files = files
+        self.loader = loader
+        self.extractor = extractor
+        self.statistics = statistics
+    }
+
+    /// The normalised, augmented features of training clip `clip` in `epoch`; `cached` is its un-augmented matrix.
+    /// - Throws: `AudioError` naming the file when a waveform step has to reload it.
+    func features(clip: Int, epoch: Int, cached: FeatureMatrix) throws -> FeatureMatrix {
+        var matrix = cached
+        if augmentation.changesWaveform {
+            let samples = try augmentation.waveform(loader.load(files[clip]), sampleRate: extractor.sampleRate,
+                                                    epoch: epoch, clip: clip)
+            matrix = statistics.apply(extractor.extract(samples))
+        }
+        // Masks go on the normalised features, so a masked cell is the training mean.
+        return augmentation.features(matrix, epoch: epoch, clip: clip)
+    }
+}
+
 /// A `Sequential` network trained with cross-entropy, an optimiser, an optional schedule and gradient clipping.
 ///
 /// Exact resume: the model, optimiser and schedule state are in the checkpoint files; every `Dropout` generator is
@@ -40,10 +77,13 @@ public final class SequentialTask: TrainingTask {
         public var seed: UInt64
         /// Metric `reduce_on_plateau` watches (`val_loss` by default, as Keras `ReduceLROnPlateau`).
         public var scheduleMonitor: String
+        /// Augmentation of training batches, if any.
+        public var augmentation: TrainingAugmentation?
 
         /// Creates the options.
         public init(frames: Int, evaluationBatchSize: Int = 64, gradientClipNorm: Float? = nil, seed: UInt64,
-                    scheduleMonitor: String = "val_loss") {
+                    scheduleMonitor: String = "val_loss", augmentation: TrainingAugmentation? = nil) {
+            self.augmentation = augmentation
             self.frames = frames
             self.evaluationBatchSize = evaluationBatchSize
             self.gradientClipNorm = gradientClipNorm
@@ -69,6 +109,11 @@ public final class SequentialTask: TrainingTask {
     private let validation: LabeledFeatures?
     private let test: LabeledFeatures
     private let metadata: [String: String]
+    private var epoch = 0
+    /// The epoch and file of the model checkpoint written last by this process.
+    private var savedThisEpoch: (epoch: Int, url: URL)?
+    /// Optimiser file named by each model checkpoint file, by file name.
+    private var referencedOptimizerFiles: [String: String] = [:]
 
     /// A task over prepared data.
     /// - Parameters:
@@ -98,6 +143,7 @@ public final class SequentialTask: TrainingTask {
     }
 
     public func beginEpoch(_ epoch: Int) {
+        self.epoch = epoch
         for (index, layer) in model.layers.enumerated() {
             guard let dropout = layer as? Dropout else { continue }
             dropout.generator = RandomGenerator(seed: options.seed ^ UInt64(epoch) &* 0x9E37_79B9_7F4A_7C15
@@ -106,8 +152,18 @@ public final class SequentialTask: TrainingTask {
     }
 
     public func trainStep(_ indices: [Int]) throws -> BatchResult {
-        let batch = Batch.collate(indices, features: train.features, labels: train.labels, frames: options.frames)
+        let batch: Batch
+        if let augmentation = options.augmentation {
+            let matrices = try indices.map {
+                try augmentation.features(clip: $0, epoch: epoch, cached: train.features[$0])
+            }
+            batch = Batch.collate(Array(matrices.indices), features: matrices, labels: indices.map { train.labels[$0] },
+                                  frames: options.frames)
+        } else {
+            batch = Batch.collate(indices, features: train.features, labels: train.labels, frames: options.frames)
+        }
         let input = Tensor(shape: batch.shape, storage: batch.features)
+        let start = ProgressObserver.monotonicSeconds()
         let parameters = model.parameters
         optimizer.zeroGradients(parameters)
         let logits = model.forward(input, lengths: batch.lengths, mode: .training)
@@ -115,7 +171,8 @@ public final class SequentialTask: TrainingTask {
         _ = model.backward(gradient)
         if let norm = options.gradientClipNorm { GradientClipping.clipByGlobalNorm(parameters, maxNorm: norm) }
         optimizer.step(parameters)
-        return BatchResult(loss: Double(value), truth: batch.labels, predicted: Self.argmax(logits))
+        return BatchResult(loss: Double(value), truth: batch.labels, predicted: Self.argmax(logits),
+                           computeSeconds: ProgressObserver.monotonicSeconds() - start)
     }
 
     public func endEpoch(_ metrics: EpochMetrics) {
@@ -151,22 +208,47 @@ public final class SequentialTask: TrainingTask {
         return (model.forward(input, lengths: batch.lengths, mode: .inference), batch.labels)
     }
 
-    /// Writes the optimiser file under a per-epoch name first, then the model file naming it: the model file is the
-    /// commit point, so a kill in between leaves the previous, consistent pair.
+    /// Writes the optimiser file of the epoch (`optimizer-eNNNNN.safetensors`) first, then the model file naming it:
+    /// the model file is the commit point, so a kill in between leaves the previous, consistent pair. When `best` and
+    /// `last` are saved for the same epoch, the second is a byte copy of the first and both name one optimiser file.
+    /// Optimiser files named by neither `best` nor `last` are removed afterwards.
     public func saveCheckpoint(to url: URL, loopState: Data) throws {
-        let base = url.deletingPathExtension().lastPathComponent
         let state = try JSONCoding.decoder().decode(LoopState.self, from: loopState)
-        let optimizerName = String(format: "%@-e%05d.optimizer.safetensors", base, state.epoch)
         let directory = url.deletingLastPathComponent()
-        try Checkpoint.saveOptimizer(optimizer, scheduler: scheduler, parameters: model.parameters,
-                                     to: directory.appendingPathComponent(optimizerName))
-        var metadata = self.metadata
-        metadata[Self.loopStateKey] = String(decoding: loopState, as: UTF8.self)
-        metadata[Self.optimizerFileKey] = optimizerName
-        try Checkpoint.save(model, metadata: metadata, to: url)
+        let optimizerName = String(format: "optimizer-e%05d.safetensors", state.epoch)
+        if let saved = savedThisEpoch, saved.epoch == state.epoch, saved.url != url {
+            let bytes: Data
+            do {
+                bytes = try Data(contentsOf: saved.url)
+            } catch {
+                throw RunError.readFailed(path: saved.url.path, reason: error.localizedDescription)
+            }
+            try AtomicFile.write(bytes, to: url)
+        } else {
+            try Checkpoint.saveOptimizer(optimizer, scheduler: scheduler, parameters: model.parameters,
+                                         to: directory.appendingPathComponent(optimizerName))
+            var metadata = self.metadata
+            metadata[Self.loopStateKey] = String(decoding: loopState, as: UTF8.self)
+            metadata[Self.optimizerFileKey] = optimizerName
+            try Checkpoint.save(model, metadata: metadata, to: url)
+            savedThisEpoch = (state.epoch, url)
+        }
+        referencedOptimizerFiles[url.lastPathComponent] = optimizerName
+        removeUnreferencedOptimizerFiles(in: directory)
+    }
+
+    /// Deletes `optimizer-e*.safetensors` files that neither `best.safetensors` nor `last.safetensors` names.
+    private func removeUnreferencedOptimizerFiles(in directory: URL) {
+        for kind in ["best.safetensors", "last.safetensors"] where referencedOptimizerFiles[kind] == nil {
+            // After a resume this process has not written `kind` yet: read which file it names.
+            let file = directory.appendingPathComponent(kind)
+            guard FileManager.default.fileExists(atPath: file.path) else { continue }
+            guard let name = (try? Checkpoint.read(file))?.metadata[Self.optimizerFileKey] else { return }
+            referencedOptimizerFiles[kind] = name
+        }
+        let keep = Set(referencedOptimizerFiles.values)
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
-        for name in names where name.hasPrefix(base + "-e") && name.hasSuffix(".optimizer.safetensors")
-            && name != optimizerName {
+        for name in names where name.hasPrefix("optimizer-e") && name.hasSuffix(".safetensors") && !keep.contains(name) {
             unlink(directory.appendingPathComponent(name).path)
         }
     }

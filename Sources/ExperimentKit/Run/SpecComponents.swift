@@ -27,37 +27,31 @@ public struct SpecComponents: ExperimentComponents {
         try registries.features.make(spec.features)
     }
 
+    public func makeAugmentation() throws -> Augmentation.Configuration? {
+        guard !spec.augment.isEmpty else { return nil }
+        return AugmentationStep.configuration(try spec.augment.map { try registries.augmentations.make($0) })
+    }
+
     public func makeSplit() throws -> any Split {
         try registries.splits.make(spec.split)
     }
 
-    /// Each layer is built from its spec with the incoming per-example shape, as shape inference validated it.
+    /// The spec's layers built through the registry with shape inference (`ExperimentSpec.buildModel`).
     public func makeModel(inputShape: [Int], classCount: Int, seed: UInt64) throws -> Sequential {
-        var layerSpecs = spec.layers
+        var spec = self.spec
         if classCount != self.classCount {
             // `units: classes` was resolved before the corpus was scanned; resolve it again with the real count.
-            layerSpecs = try ExperimentSpec(tree: spec.tree, file: spec.file, registries: registries,
-                                            classCount: classCount).layers
+            spec = try ExperimentSpec(tree: spec.tree, file: spec.file, registries: registries, classCount: classCount)
         }
-        let table: Registry<any Layer, [Int]> = registries.registry(.layer)
-        var shape = inputShape
-        var layers: [any Layer] = []
-        for layerSpec in layerSpecs {
-            let layer = try table.make(layerSpec, context: shape)
-            shape = try layer.outputShape(for: shape)
-            layers.append(layer)
-        }
-        return try Sequential(layers, inputShape: inputShape, seed: seed)
+        return try spec.buildModel(registries: registries, inputShape: inputShape, seed: seed)
     }
 
     public func makeOptimizer() throws -> any Optimizer {
-        let table: Registry<any Optimizer, Void> = registries.registry(.optimizer)
-        return try table.make(spec.optimizer)
+        try registries.optimizers.make(spec.optimizer)
     }
 
     public func makeScheduler(baseLearningRate: Double) throws -> LearningRateScheduler? {
         guard let schedule = spec.schedule else { return nil }
-        let table: Registry<LearningRateSchedule, Void> = registries.registry(.schedule)
-        return LearningRateScheduler(try table.make(schedule), baseLearningRate: baseLearningRate)
+        return LearningRateScheduler(try registries.schedules.make(schedule), baseLearningRate: baseLearningRate)
     }
 }

@@ -84,7 +84,10 @@ import Testing
         #expect(Set(history.map(\.learningRate)).count > 1)
         let files = try FileManager.default.contentsOfDirectory(atPath: resumed.directory.checkpoints.path)
         #expect(files.contains("last.safetensors") && files.contains("best.safetensors"))
-        #expect(files.filter { $0.hasPrefix("last-e") }.count == 1, "stale optimiser files: \(files)")
+        let named = try ["best.safetensors", "last.safetensors"].compactMap {
+            try Checkpoint.read(resumed.directory.checkpoints.appendingPathComponent($0)).metadata[SequentialTask.optimizerFileKey]
+        }
+        #expect(Set(files.filter { $0.hasPrefix("optimizer-e") }) == Set(named), "stale optimiser files: \(files)")
     }
 
     @Test func checkpointCarriesMetadataAndOptimizerFile() throws {
@@ -93,12 +96,15 @@ import Testing
         let (session, _) = try run(root: root, stopAfter: 1)
         let file = try Checkpoint.read(session.directory.checkpoint(.last))
         #expect(file.metadata["exp.class_names"] == "[\"neutral\",\"happy\",\"sad\"]")
-        #expect(file.metadata[SequentialTask.optimizerFileKey] == "last-e00001.optimizer.safetensors")
+        #expect(file.metadata[SequentialTask.optimizerFileKey] == "optimizer-e00001.safetensors")
+        // Epoch 1 is also the best: best.safetensors is the same file, byte for byte.
+        #expect(try Data(contentsOf: session.directory.checkpoint(.best))
+            == Data(contentsOf: session.directory.checkpoint(.last)))
         let state = try JSONCoding.decoder().decode(
             LoopState.self, from: Data((file.metadata[SequentialTask.loopStateKey] ?? "").utf8))
         #expect(state.epoch == 1 && state.best.bestEpoch == 1)
         let optimizer = try Checkpoint.read(
-            session.directory.checkpoints.appendingPathComponent("last-e00001.optimizer.safetensors"))
+            session.directory.checkpoints.appendingPathComponent("optimizer-e00001.safetensors"))
         #expect(optimizer.metadata["optimizer"] == "adam")
         #expect(optimizer.metadata["schedule"] == "reduce_on_plateau")
     }
