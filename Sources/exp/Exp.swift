@@ -13,6 +13,9 @@ struct Exp: AsyncParsableCommand {
             Features.self,
             DataCommand.self,
             Bench.self,
+            Run.self,
+            Show.self,
+            Predict.self,
         ]
     )
 }
