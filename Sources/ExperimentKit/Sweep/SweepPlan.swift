@@ -61,9 +61,13 @@ public struct SweepPlan: Sendable {
             let values = assignments.map { SweepValue(path: $0.path, value: SweepValue.text($0.value)) }
             trials.append(SweepTrial(index: index, spec: spec, values: values))
         }
-        // The same problem in every trial is reported once.
+        // The same problem in several trials is reported once, at its first location (each trial's value has its own).
         var distinct: [SpecError] = []
-        for error in collector.errors where !distinct.contains(error) { distinct.append(error) }
+        var seenMessages: Set<String> = []
+        for error in collector.errors {
+            let prefix = error.location.map { "\($0): " } ?? ""
+            if seenMessages.insert(String(error.description.dropFirst(prefix.count))).inserted { distinct.append(error) }
+        }
         if !distinct.isEmpty { throw SpecErrors(distinct) }
 
         var seen: [String: Int] = [:]
