@@ -21,6 +21,8 @@ enum SweepCommand {
         options.trial = sweep.trial
         options.jobs = sweep.jobs
         options.interrupt = runOptions.interrupt
+        // A -j worker's parent already announced its trial.
+        if sweep.trial != nil { options.write = { _ in } }
         let selected = try SweepExecutor.selected(plan, options: options)
         if sweep.dryRun {
             print(SweepManifest(plan: plan, root: root).table(trials: Set(selected.map(\.index))), terminator: "")
@@ -42,7 +44,10 @@ enum SweepCommand {
             runner = ExperimentTrialRunner(registries: registries, classCount: classCount, options: runOptions)
         }
         let summary = try SweepExecutor.run(plan, options: options, runner: runner)
-        if sweep.trial != nil, !summary.busy.isEmpty { throw ExitCode(ProcessTrialRunner.busyExitCode) }
+        if sweep.trial != nil {
+            if !summary.busy.isEmpty { throw ExitCode(ProcessTrialRunner.busyExitCode) }
+            if summary.ran.isEmpty { throw ExitCode(ProcessTrialRunner.doneElsewhereExitCode) }
+        }
         if plan.isSweep, sweep.trial == nil {
             let done = summary.skipped.filter { $0.value == .completed }.count
             let failed = summary.skipped.filter { $0.value == .failed || $0.value == .diverged }.count

@@ -111,6 +111,7 @@ public enum SweepExecutor {
                     state.record { summary in
                         switch result {
                         case .finished(let status): summary.ran[trial.index] = status
+                        case .doneElsewhere(let status): summary.skipped[trial.index] = status
                         case .busy: summary.busy.append(trial.index)
                         }
                     }

@@ -4,6 +4,8 @@ import Foundation
 public enum TrialResult: Sendable, Equatable {
     /// The trial reached this status here (or was found already completed when its run was claimed).
     case finished(SweepManifest.Status)
+    /// Another process finished the trial between this process's look at it and its claim.
+    case doneElsewhere(SweepManifest.Status)
     /// Another live process holds the trial's run; it is that process's to finish.
     case busy
 }
@@ -37,7 +39,8 @@ public struct ExperimentTrialRunner: TrialRunner, @unchecked Sendable {
         do {
             let components = SpecComponents(spec: trial.spec, registries: registries, classCount: classCount)
             let result = try Experiment.run(trial.spec.resolved, components: components, options: options)
-            return .finished(SweepManifest.Status(result.status))
+            let status = SweepManifest.Status(result.status)
+            return result.skipped ? .doneElsewhere(status) : .finished(status)
         } catch RunError.claimedByOther {
             return .busy
         } catch {
@@ -58,6 +61,8 @@ public struct ProcessTrialRunner: TrialRunner {
 
     /// The exit status a child uses when another process holds its trial.
     public static let busyExitCode: Int32 = 75
+    /// The exit status a child uses when its trial turned out to be finished already.
+    public static let doneElsewhereExitCode: Int32 = 76
 
     /// Creates a runner.
     public init(executable: URL, runsRoot: URL, arguments: @escaping @Sendable (SweepTrial) -> [String]) {
@@ -87,6 +92,9 @@ public struct ProcessTrialRunner: TrialRunner {
         }
         process.waitUntilExit()
         if process.terminationStatus == Self.busyExitCode { return .busy }
+        if process.terminationStatus == Self.doneElsewhereExitCode {
+            return .doneElsewhere(SweepManifest.status(of: trial, root: runsRoot))
+        }
         let status = SweepManifest.status(of: trial, root: runsRoot)
         // A child killed before writing anything leaves no record: count it as failed, not pending.
         return .finished(status == .pending ? .failed : status)

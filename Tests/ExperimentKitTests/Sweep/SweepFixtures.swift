@@ -50,7 +50,7 @@ final class FakeTrialRunner: TrialRunner, @unchecked Sendable {  // `starts` is 
         } catch {
             return .finished(.failed)
         }
-        if case .skip(let status) = session.plan { return .finished(SweepManifest.Status(status)) }
+        if case .skip(let status) = session.plan { return .doneElsewhere(SweepManifest.Status(status)) }
         lock.withLock { starts[trial.index, default: 0] += 1 }
         if delay > 0 { Thread.sleep(forTimeInterval: delay) }
         let status = outcome(trial)
