@@ -48,6 +48,9 @@ extension Exp.Sweep {
         @Flag(help: "Print only the end of each run.")
         var quiet = false
 
+        @Flag(help: "Rerun completed trials from scratch.")
+        var force = false
+
         @Option(help: "Compute threads per trial (default: all processors).")
         var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
@@ -55,7 +58,7 @@ extension Exp.Sweep {
             BLASRuntime.threadCount = max(1, threads)
             let interrupt = InterruptFlag()
             interrupt.installSignalHandlers()
-            let options = RunOptions(runsRoot: target.runsRoot, progress: quiet ? .quiet : .automatic(), threads: threads,
+            let options = RunOptions(runsRoot: target.runsRoot, force: force, progress: quiet ? .quiet : .automatic(), threads: threads,
                                      interrupt: interrupt, featureCache: FeatureCache(directory: FeatureCache.defaultDirectory()),
                                      expVersion: Exp.configuration.version)
             let problems = try SweepCommand.run(file: target.spec, overrides: target.overrides, sweep: sweep,

@@ -17,6 +17,7 @@ enum SweepCommand {
         let root = runOptions.runsRoot
         var options = SweepExecutor.Options(runsRoot: root)
         options.retryFailed = sweep.retryFailed
+        options.force = runOptions.force
         options.shard = try sweep.shard.map(SweepShard.init(parsing:))
         options.trial = sweep.trial
         options.jobs = sweep.jobs
@@ -34,11 +35,11 @@ enum SweepCommand {
         let runner: any TrialRunner
         if sweep.jobs > 1, sweep.trial == nil {
             let threads = SweepExecutor.threadsPerWorker(jobs: sweep.jobs)
-            let retry = sweep.retryFailed
+            let retry = sweep.retryFailed, force = runOptions.force
             runner = ProcessTrialRunner(executable: ProcessTrialRunner.currentExecutable, runsRoot: root) { trial in
                 ["sweep", "run", file] + overrides
                     + ["--trial", String(trial.index), "--threads", String(threads), "--runs-dir", root.path, "--quiet"]
-                    + (retry ? ["--retry-failed"] : [])
+                    + (retry ? ["--retry-failed"] : []) + (force ? ["--force"] : [])
             }
         } else {
             runner = ExperimentTrialRunner(registries: registries, classCount: classCount, options: runOptions)
@@ -47,6 +48,10 @@ enum SweepCommand {
         if sweep.trial != nil {
             if !summary.busy.isEmpty { throw ExitCode(ProcessTrialRunner.busyExitCode) }
             if summary.ran.isEmpty { throw ExitCode(ProcessTrialRunner.doneElsewhereExitCode) }
+        }
+        if !plan.isSweep, let (index, status) = summary.skipped.first {
+            runOptions.write("\(plan.name)/\(plan.trials[index].runID): already \(status.rawValue), skipped ("
+                + (status == .completed ? "--force reruns it" : "--retry-failed reruns it") + ")\n")
         }
         if plan.isSweep, sweep.trial == nil {
             let done = summary.skipped.filter { $0.value == .completed }.count

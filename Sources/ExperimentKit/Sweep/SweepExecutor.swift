@@ -33,6 +33,9 @@ public enum SweepExecutor {
         public var runsRoot: URL
         /// Rerun failed and diverged trials (`--retry-failed`).
         public var retryFailed = false
+        /// Rerun every trial not held by a live process, completed ones included (`--force`; the runner must
+        /// force too).
+        public var force = false
         /// Run only this share (`--shard I/N`).
         public var shard: SweepShard?
         /// Run only this trial (`--trial K`, how `-j N` workers are started).
@@ -97,15 +100,17 @@ public enum SweepExecutor {
             while !options.interrupt.isRaised, let position = state.next(below: trials.count) {
                 let trial = trials[position]
                 let status = SweepManifest.status(of: trial, root: options.runsRoot)
-                guard shouldRun(status, retryFailed: options.retryFailed) else {
+                guard shouldRun(status, retryFailed: options.retryFailed) || (options.force && status != .running) else {
                     state.record { $0.skipped[trial.index] = status }
                     continue
                 }
                 do {
                     if status == .diverged { try reopenDiverged(trial, root: options.runsRoot) }
                     if manifest { try SweepManifest.update(plan: plan, root: options.runsRoot, index: trial.index, status: .running) }
-                    options.write("[\(trial.index + 1)/\(plan.trials.count)] \(plan.name)/\(trial.runID) "
-                        + describe(trial) + "\n")
+                    if manifest {
+                        options.write("[\(trial.index + 1)/\(plan.trials.count)] \(plan.name)/\(trial.runID) "
+                            + describe(trial) + "\n")
+                    }
                     let result = runner.run(trial, of: plan)
                     if manifest { try SweepManifest.update(plan: plan, root: options.runsRoot) }
                     state.record { summary in
