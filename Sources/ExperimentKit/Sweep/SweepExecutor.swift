@@ -112,7 +112,7 @@ public enum SweepExecutor {
                             + describe(trial) + "\n")
                     }
                     let result = runner.run(trial, of: plan)
-                    if manifest { try SweepManifest.update(plan: plan, root: options.runsRoot) }
+                    if manifest { try SweepManifest.update(plan: plan, root: options.runsRoot, index: trial.index) }
                     state.record { summary in
                         switch result {
                         case .finished(let status): summary.ran[trial.index] = status

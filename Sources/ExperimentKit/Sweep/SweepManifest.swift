@@ -96,8 +96,9 @@ public struct SweepManifest: Codable, Sendable, Equatable {
         }
     }
 
-    /// Sets trial `index` to `status` (or, with `nil`, to what its run directory says) in the manifest at
-    /// `root/<plan.name>/sweep.json`, creating it from `plan` when missing or written by a different sweep.
+    /// Rewrites `root/<plan.name>/sweep.json`: with `index`, only that trial's row changes (to `status`, or to what
+    /// its run directory says); without, or when the file on disk belongs to another sweep, every row is read
+    /// from the run directories.
     /// - Throws: `RunError.writeFailed`.
     public static func update(plan: SweepPlan, root: URL, index: Int? = nil, status: Status? = nil) throws {
         let directory = root.appendingPathComponent(plan.name)
@@ -110,9 +111,17 @@ public struct SweepManifest: Codable, Sendable, Equatable {
         defer { flock(descriptor, LOCK_UN) }
 
         let url = Self.url(root: root, name: plan.name)
-        var manifest = SweepManifest(plan: plan, root: root)
-        if let index, let status, let row = manifest.trials.firstIndex(where: { $0.index == index }) {
-            manifest.trials[row].status = status
+        // Reading every run.json per update would make a sweep quadratic in its trials; one row is enough.
+        let existing = try? read(url)
+        var manifest: SweepManifest
+        if let index, let existing, existing.trials.map(\.runID) == plan.trials.map(\.runID),
+           existing.trials.map(\.index) == plan.trials.map(\.index) {
+            manifest = existing
+            manifest.spec = plan.file
+            manifest.trials[index].status = status ?? Self.status(of: plan.trials[index], root: root)
+        } else {
+            manifest = SweepManifest(plan: plan, root: root)
+            if let index, let status { manifest.trials[index].status = status }
         }
         try AtomicFile.writeJSON(manifest, to: url)
     }
