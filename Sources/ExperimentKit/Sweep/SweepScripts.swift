@@ -41,14 +41,14 @@ public enum SweepScripts {
             "#SBATCH --array=0-\(shards - 1)\(limit)",
             "#SBATCH --cpus-per-task=\(options.cpus)",
             "#SBATCH --time=\(options.time)",
-            "#SBATCH --output=runs/\(name)/slurm-%A_%a.out",
+            // In the submit directory: Slurm opens it before the script runs, so it cannot be under a runs/ not yet made.
+            "#SBATCH --output=slurm-%x-%A_%a.out",
         ]
         if let partition = options.partition { lines.insert("#SBATCH --partition=\(partition)", at: 2) }
         lines += [
             "",
             "# One array task per shard; runs/ on shared storage coordinates them (each trial is claimed once).",
             "set -euo pipefail",
-            "mkdir -p runs/\(name)",
             "exec exp run \(shellQuoted(spec)) --shard \"$SLURM_ARRAY_TASK_ID/\(shards)\" --threads \"$SLURM_CPUS_PER_TASK\"",
         ]
         return lines.joined(separator: "\n") + "\n"

@@ -4,9 +4,8 @@
 #SBATCH --array=0-11%4
 #SBATCH --cpus-per-task=8
 #SBATCH --time=02:00:00
-#SBATCH --output=runs/cnn-lstm/slurm-%A_%a.out
+#SBATCH --output=slurm-%x-%A_%a.out
 
 # One array task per shard; runs/ on shared storage coordinates them (each trial is claimed once).
 set -euo pipefail
-mkdir -p runs/cnn-lstm
 exec exp run 'experiments/lr grid.yaml' --shard "$SLURM_ARRAY_TASK_ID/12" --threads "$SLURM_CPUS_PER_TASK"

@@ -30,6 +30,13 @@ import Yams
         let firstCommand = try #require(script.split(separator: "\n").firstIndex { !$0.hasPrefix("#") && !$0.isEmpty })
         let lastDirective = try #require(script.split(separator: "\n").lastIndex { $0.hasPrefix("#SBATCH") })
         #expect(lastDirective < firstCommand)
+        // The script is valid shell (bash -n parses without running).
+        let check = Process()
+        check.executableURL = URL(fileURLWithPath: "/bin/bash")
+        check.arguments = ["-n", "-c", script]
+        try check.run()
+        check.waitUntilExit()
+        #expect(check.terminationStatus == 0)
     }
 
     @Test func kubernetesJobMatchesSnapshotAndIsAnIndexedJob() throws {
