@@ -143,7 +143,7 @@ public struct SweepDefinition: Sendable, Equatable {
         for entry in entries {
             switch entry.key {
             case "trials":
-                if let value = try collector.capture({ try integers(entry.value, path: "\(path).trials", minimum: 1) }) {
+                if let value = try collector.capture({ try integers(entry.value, path: "\(path).trials", minimum: 1, scalar: true) }) {
                     trials = value.first
                 }
             case "params":
@@ -174,11 +174,11 @@ public struct SweepDefinition: Sendable, Equatable {
         return (trials ?? 0, parameters)
     }
 
-    /// A scalar integer (as a one-item list) or a list of integers, each ≥ `minimum`.
-    private static func integers(_ node: SpecNode, path: String, minimum: Int,
+    /// A list of integers (with `scalar`, one integer, as a one-item list), each ≥ `minimum`.
+    private static func integers(_ node: SpecNode, path: String, minimum: Int, scalar: Bool = false,
                                  expected: String = "a list of integers") throws -> [Int] {
-        let items = node.items ?? [node]
-        if node.items == nil, !path.hasSuffix(".trials") {
+        let items = scalar ? [node] : node.items ?? [node]
+        if node.items == nil, !scalar {
             throw SpecErrors([.typeMismatch(node.location, path: path, expected: expected, got: node.described)])
         }
         return try items.map { item in

@@ -104,3 +104,45 @@ extension JSONValue {
         }
     }
 }
+
+@Suite struct SweepDistributionTests {
+    static let here = SourceLocation(file: "t.yaml", line: 1, column: 1)
+
+    func draws(_ distribution: SweepDistribution, _ count: Int = 4000) -> [String] {
+        var generator = SweepRandom(seed: 11)
+        return (0..<count).compactMap { _ in distribution.sample(&generator, at: Self.here).scalarText }
+    }
+
+    @Test func logUniformIsUniformInTheExponent() {
+        let values = draws(.logUniform(1e-4, 1e-2)).compactMap(Double.init)
+        #expect(values.count == 4000)
+        #expect(values.allSatisfy { $0 >= 1e-4 && $0 < 1e-2 })
+        // Half the mass lies below the geometric midpoint 1e-3, a quarter below 10^-3.5.
+        let belowMiddle = Double(values.filter { $0 < 1e-3 }.count) / 4000
+        let belowQuarter = Double(values.filter { $0 < pow(10, -3.5) }.count) / 4000
+        #expect(abs(belowMiddle - 0.5) < 0.03)
+        #expect(abs(belowQuarter - 0.25) < 0.03)
+    }
+
+    @Test func uniformIntegersAndChoicesCoverTheirRange() {
+        let uniform = draws(.uniform(-1, 3)).compactMap(Double.init)
+        let mean: Double = uniform.reduce(0, +) / 4000
+        #expect(abs(mean - 1) < 0.06)
+        let integers = draws(.integer(2, 4)).compactMap(Int.init)
+        #expect(Set(integers) == [2, 3, 4])
+        for value in 2...4 {
+            let share: Double = Double(integers.filter { $0 == value }.count) / 4000
+            #expect(abs(share - 1.0 / 3) < 0.03)
+        }
+        let choices = draws(.choice([.plain("a", at: Self.here), .plain("b", at: Self.here)]))
+        let shareA: Double = Double(choices.filter { $0 == "a" }.count) / 4000
+        #expect(abs(shareA - 0.5) < 0.03)
+    }
+
+    @Test func floatsPrintAsYAMLFloats() {
+        #expect(SweepDistribution.format(3) == "3.0")
+        #expect(SweepDistribution.format(1e-5) == "1e-05")
+        #expect(ScalarKind(resolving: SweepDistribution.format(1e-5)) == .float)
+        #expect(ScalarKind(resolving: SweepDistribution.format(0.25)) == .float)
+    }
+}
