@@ -33,7 +33,7 @@ test: deps
 
 ## demo: synthesise the demo corpus into data/demo if absent, train experiments/demo.yaml, show the run.
 demo: release
-	@test -d data/demo || $(RELEASE_EXP) data synth --out data/demo --actors 8 --sample-rate 16000
+	@test -d data/demo || $(RELEASE_EXP) data synth --out data/demo --sample-rate 16000
 	$(RELEASE_EXP) run experiments/demo.yaml
 	$(RELEASE_EXP) show demo
 
@@ -61,3 +61,22 @@ bench-features: release
 	$(RELEASE_EXP) bench features --corpus "$$corpus" --threads 2 && \
 	env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 \
 	  $(PYTHON) bench/peers/librosa_features.py --corpus "$$corpus" --compare $(BENCH_DIR)/exp-1.json $(BENCH_DIR)/exp-2.json
+
+## bench-train: exp vs PyTorch vs Keras (TF CPU) training the default model, 2 threads, back to back, with ratios.
+## Installs torch / tensorflow-cpu / keras into $(VENV) when missing (VENV must exist: python3 -m venv $(VENV)).
+TRAIN_PEERS := torch==2.15.0 tensorflow-cpu==2.21.0 keras==3.15.1
+bench-train: release
+	@test -x "$(VENV)/bin/python" || { echo "no venv at $(VENV): python3 -m venv $(VENV)"; exit 1; }
+	@$(VENV)/bin/python -c "import torch, tensorflow, keras" 2>/dev/null || $(VENV)/bin/pip install $(TRAIN_PEERS)
+	@mkdir -p $(BENCH_DIR)
+	$(RELEASE_EXP) bench train --threads 2 --json > $(BENCH_DIR)/train-exp.json
+	$(RELEASE_EXP) bench train --threads 2
+	env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE $(VENV)/bin/python bench/peers/keras_train.py --threads 2 --json > $(BENCH_DIR)/train-keras.json
+	env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE $(VENV)/bin/python bench/peers/torch_train.py --threads 2 \
+	  --compare $(BENCH_DIR)/train-exp.json $(BENCH_DIR)/train-keras.json
+
+## parity: regenerate the PyTorch golden data (never run by tests or CI); parity-train proves checkpoint interop.
+.PHONY: bench-train parity parity-train
+parity: parity-train
+parity-train:
+	$(VENV)/bin/python Tests/Reference/make_train_reference.py

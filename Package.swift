@@ -46,6 +46,7 @@ let package = Package(
                 "AudioFeatures",
                 "EmotionCorpus",
                 "ExperimentKit",
+                "NeuralNet",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -63,6 +64,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "ExperimentKitTests", dependencies: ["ExperimentKit", "TestSupport"]),
+        .testTarget(name: "ExpTests", dependencies: ["exp", "ExperimentKit", "EmotionCorpus", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

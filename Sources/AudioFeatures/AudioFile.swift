@@ -86,10 +86,25 @@ public enum AudioFile {
         guard total == wanted else {
             throw AudioError.truncated(path: path, expectedFrames: start + wanted, readFrames: start + total)
         }
-        if let index = samples.firstIndex(where: { !$0.isFinite }) {
+        if let index = firstNonFinite(samples) {
             throw AudioError.nonFiniteSamples(path: path, frame: start + index / channels)
         }
         return (samples, info)
+    }
+
+    /// The index of the first NaN or ±Inf, found with a branch-free pass first.
+    ///
+    /// A float is not finite when all its exponent bits are set; adding one exponent step then carries into
+    /// bit 31, which no finite value reaches. The pass is AND/ADD/OR only, so it vectorises.
+    static func firstNonFinite(_ samples: [Float]) -> Int? {
+        let any = samples.withUnsafeBufferPointer { buffer in
+            buffer.withMemoryRebound(to: UInt32.self) { bits in
+                var flags: UInt32 = 0
+                for b in bits { flags |= (b & 0x7F80_0000) &+ 0x0080_0000 }
+                return flags & 0x8000_0000 != 0
+            }
+        }
+        return any ? samples.firstIndex(where: { !$0.isFinite }) : nil
     }
 
     /// Reads frames like `readInterleaved` and mixes all channels down to mono (mean of channels).

@@ -9,32 +9,51 @@ import Foundation
 public enum FeatureBenchmark {
     /// Measured throughput; JSON keys are snake_case and shared with the Python peer.
     public struct Report: Codable, Sendable {
+        /// Who ran: `"exp (Swift)"` or the peer's name and version.
         public var implementation: String
+        /// Files processed.
         public var files: Int
+        /// Files that could not be decoded (not counted in `files`).
         public var failures: Int
+        /// Seconds of audio processed (at 16 kHz).
         public var audioSeconds: Double
+        /// Wall-clock seconds of the timed loop.
         public var wallSeconds: Double
+        /// Whole pipeline (decode + resample + MFCC), files per wall second.
         public var filesPerSecond: Double
+        /// Audio seconds per wall second.
         public var audioSecondsPerSecond: Double
         /// Files per second of the feature stage alone (samples in, MFCC out): files divided by the per-file
         /// feature time summed over files, times the thread count.
         public var featuresOnlyFilesPerSecond: Double
+        /// CPU seconds (user + system) the process spent in the timed loop; less sensitive than wall time to
+        /// other load on a shared machine.
+        public var cpuSeconds: Double
+        /// Files per CPU second of the whole pipeline.
+        public var filesPerCPUSecond: Double
+        /// Files per CPU second of the feature stage alone (thread CPU time around each extraction).
+        public var featuresOnlyFilesPerCPUSecond: Double
+        /// Peak resident memory of the process in MB.
         public var peakRSSMegabytes: Double
+        /// Worker threads.
         public var threads: Int
+        /// The MFCC parameters, as text.
         public var parameters: String
 
         enum CodingKeys: String, CodingKey {
             case implementation, files, failures, threads, parameters
             case audioSeconds = "audio_s", wallSeconds = "wall_s", filesPerSecond = "files_per_s"
             case audioSecondsPerSecond = "audio_s_per_s", featuresOnlyFilesPerSecond = "features_only_files_per_s"
-            case peakRSSMegabytes = "peak_rss_mb"
+            case peakRSSMegabytes = "peak_rss_mb", cpuSeconds = "cpu_s", filesPerCPUSecond = "files_per_cpu_s"
+            case featuresOnlyFilesPerCPUSecond = "features_only_files_per_cpu_s"
         }
 
         /// One human-readable line.
         public var summary: String {
-            String(format: "%@: %d files (%.1f s of audio) in %.2f s with %d thread(s): %.1f files/s, %.1f audio s/s, features only %.1f files/s, peak RSS %.1f MB [%@]",
+            String(format: "%@: %d files (%.1f s of audio) in %.2f s with %d thread(s): %.1f files/s, %.1f audio s/s, features only %.1f files/s; per CPU second: %.1f files, features only %.1f files; peak RSS %.1f MB [%@]",
                    implementation, files, audioSeconds, wallSeconds, threads, filesPerSecond, audioSecondsPerSecond,
-                   featuresOnlyFilesPerSecond, peakRSSMegabytes, parameters)
+                   featuresOnlyFilesPerSecond, filesPerCPUSecond, featuresOnlyFilesPerCPUSecond, peakRSSMegabytes,
+                   parameters)
         }
     }
 
@@ -71,13 +90,16 @@ public enum FeatureBenchmark {
         let state = SharedState()
         let clock = ContinuousClock()
         let start = clock.now
+        let startCPU = cpuTime(CLOCK_PROCESS_CPUTIME_ID)
         DispatchQueue.concurrentPerform(iterations: threads) { _ in
             var local = Totals()
             while let index = state.next(limit: files.count) {
                 do {
                     let signal = try Audio.load(files[index], sampleRate: 16000)
                     let before = clock.now
+                    let beforeCPU = cpuTime(CLOCK_THREAD_CPUTIME_ID)
                     let features = extractor.extract(signal.samples)
+                    local.featureCPUSeconds += cpuTime(CLOCK_THREAD_CPUTIME_ID) - beforeCPU
                     local.featureSeconds += seconds(clock.now - before)
                     local.files += features.frameCount > 0 ? 1 : 0
                     local.audioSeconds += signal.duration
@@ -88,12 +110,15 @@ public enum FeatureBenchmark {
             state.add(local)
         }
         let wall = seconds(clock.now - start)
+        let cpu = cpuTime(CLOCK_PROCESS_CPUTIME_ID) - startCPU
         let totals = state.totals
         return Report(
             implementation: "exp (Swift)", files: totals.files, failures: totals.failures,
             audioSeconds: totals.audioSeconds, wallSeconds: wall,
             filesPerSecond: Double(totals.files) / wall, audioSecondsPerSecond: totals.audioSeconds / wall,
             featuresOnlyFilesPerSecond: totals.featureSeconds > 0 ? Double(totals.files) * Double(threads) / totals.featureSeconds : 0,
+            cpuSeconds: cpu, filesPerCPUSecond: Double(totals.files) / cpu,
+            featuresOnlyFilesPerCPUSecond: totals.featureCPUSeconds > 0 ? Double(totals.files) / totals.featureCPUSeconds : 0,
             peakRSSMegabytes: peakResidentMegabytes(), threads: threads, parameters: parameterText)
     }
 
@@ -109,13 +134,19 @@ public enum FeatureBenchmark {
         #endif
     }
 
+    private static func cpuTime(_ clock: clockid_t) -> Double {
+        var time = timespec()
+        clock_gettime(clock, &time)
+        return Double(time.tv_sec) + Double(time.tv_nsec) * 1e-9
+    }
+
     private static func seconds(_ duration: Duration) -> Double {
         Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
     }
 
     private struct Totals {
         var files = 0, failures = 0
-        var audioSeconds = 0.0, featureSeconds = 0.0
+        var audioSeconds = 0.0, featureSeconds = 0.0, featureCPUSeconds = 0.0
     }
 
     /// The next-file index and the summed totals, shared by the workers under a lock.
@@ -137,6 +168,7 @@ public enum FeatureBenchmark {
             totals.failures += local.failures
             totals.audioSeconds += local.audioSeconds
             totals.featureSeconds += local.featureSeconds
+            totals.featureCPUSeconds += local.featureCPUSeconds
         }
     }
 }

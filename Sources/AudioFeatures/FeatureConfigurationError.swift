@@ -5,6 +5,7 @@ public struct FeatureConfigurationError: Error, CustomStringConvertible, Equatab
     /// The full message, naming the rule and the received value.
     public var message: String
 
+    /// An error for option `key` with the full `message`.
     public init(key: String, message: String) {
         self.key = key
         self.message = message

@@ -14,7 +14,7 @@ public struct LogMel: FeatureExtractor, Equatable {
         public var sampleRate: Int
         /// FFT length in samples (`n_fft`).
         public var fftSize: Int
-        /// Samples between frames (`hop_length`).
+        /// Samples between frames (`hop_length`); `null` in YAML/JSON means `win_length / 4`.
         public var hopLength: Int
         /// Window length in samples, ≤ `fftSize`; `nil` means `fftSize` (`win_length`).
         public var windowLength: Int?
@@ -78,7 +78,9 @@ public struct LogMel: FeatureExtractor, Equatable {
         }
 
         init(fields f: SpectralFields) {
-            self.init(sampleRate: f.sampleRate, fftSize: f.fftSize, hopLength: f.hopLength ?? 512,
+            // An explicit `hop_length: null` means librosa.stft's default, a quarter of the window.
+            self.init(sampleRate: f.sampleRate, fftSize: f.fftSize,
+                      hopLength: f.hopLength ?? max((f.windowLength ?? f.fftSize) / 4, 1),
                       windowLength: f.windowLength, window: f.window, center: f.center, padMode: f.padMode,
                       melCount: f.melCount, minFrequency: f.minFrequency, maxFrequency: f.maxFrequency,
                       melScale: f.melScale, normalization: f.normalization, power: f.power, ref: f.ref,

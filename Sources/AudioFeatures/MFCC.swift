@@ -81,8 +81,10 @@ public struct MFCC: FeatureExtractor, Equatable {
     /// The options this extractor was built with.
     public let configuration: Configuration
     private let logMel: LogMel
-    /// `[M, K]`: the orthonormal DCT-II matrix `[K, M]` with the lifter folded in, transposed.
-    private let transposedBasis: [Float]
+    /// `[M, K']`: the orthonormal DCT-II matrix `[K, M]` with the lifter folded in, transposed, and each
+    /// row zero-padded to `K'` (a multiple of 8) for the SIMD product.
+    private let transposedBasis: [SIMD8<Float>]
+    private let paddedCount: Int
 
     /// Builds the extractor (filter bank and DCT matrix are computed once here).
     /// - Throws: `FeatureConfigurationError` when `configuration` is out of range.
@@ -95,7 +97,14 @@ public struct MFCC: FeatureExtractor, Equatable {
         let basis = MFCC.dctBasis(coefficients: configuration.coefficientCount, bands: stage.melCount,
                                   lifter: configuration.lifter)
         let (count, bands) = (configuration.coefficientCount, stage.melCount)
-        self.transposedBasis = (0..<(bands * count)).map { basis[($0 % count) * bands + $0 / count] }
+        let padded = (count + 7) / 8 * 8
+        self.paddedCount = padded
+        self.transposedBasis = (0..<(bands * padded / 8)).map { index in
+            let m = index / (padded / 8), first = 8 * (index % (padded / 8))
+            var lanes = SIMD8<Float>()
+            for i in 0..<8 where first + i < count { lanes[i] = basis[(first + i) * bands + m] }
+            return lanes
+        }
     }
 
     public var sampleRate: Int { configuration.logMel.sampleRate }
@@ -110,21 +119,24 @@ public struct MFCC: FeatureExtractor, Equatable {
 
     /// `[T, M]` log-mel to `[T, K]` coefficients: one small matrix product per clip.
     ///
-    /// The loop runs over `m` outside `k` (`y[t, :] += x[t, m] · D[:, m]`) so the inner loop has independent
-    /// lanes and vectorises; each `y[t, k]` still sums its terms in the order `m = 0, 1, …`.
+    /// Coefficients are computed eight at a time in a `SIMD8` accumulator that stays in registers while `m`
+    /// runs over the bands (`y[t, k…k+7] += x[t, m] · Dᵀ[m, k…k+7]`); each `y[t, k]` still sums its terms in
+    /// the order `m = 0, 1, …`.
     private func cepstrum(_ logMel: FeatureMatrix) -> FeatureMatrix {
         let frames = logMel.frameCount, bands = logMel.featureCount, count = configuration.coefficientCount
+        let padded = paddedCount
         var out = [Float](repeating: 0, count: frames * count)
         logMel.values.withUnsafeBufferPointer { x in
             transposedBasis.withUnsafeBufferPointer { d in
                 out.withUnsafeMutableBufferPointer { y in
+                    let columns = UnsafeRawPointer(d.baseAddress!).assumingMemoryBound(to: SIMD8<Float>.self)
                     for t in 0..<frames {
                         let row = x.baseAddress! + t * bands
-                        let target = y.baseAddress! + t * count
-                        for m in 0..<bands {
-                            let value = row[m]
-                            let column = d.baseAddress! + m * count
-                            for k in 0..<count { target[k] += column[k] * value }
+                        for b in 0..<(padded / 8) {
+                            var sum = SIMD8<Float>()
+                            for m in 0..<bands { sum += columns[m * (padded / 8) + b] * row[m] }
+                            let target = y.baseAddress! + t * count + 8 * b
+                            for i in 0..<min(8, count - 8 * b) { target[i] = sum[i] }
                         }
                     }
                 }

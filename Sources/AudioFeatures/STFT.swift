@@ -13,17 +13,19 @@ import Foundation
 /// frames, and each has `F = fftSize / 2 + 1` bins. Output layout: `[T, F]`, frames first.
 public struct STFT: Sendable, Equatable {
     /// FFT length in samples (> 0), librosa `n_fft`.
-    public var fftSize: Int
+    public let fftSize: Int
     /// Samples between frame starts (> 0), librosa `hop_length`.
-    public var hopLength: Int
+    public let hopLength: Int
     /// Window length in samples, `1...fftSize`, librosa `win_length`.
-    public var windowLength: Int
+    public let windowLength: Int
     /// Window shape, librosa `window`.
-    public var window: WindowFunction
+    public let window: WindowFunction
     /// Whether frame `t` is centred on sample `t * hopLength`, librosa `center`.
     public var center: Bool
     /// Signal extension when `center`, librosa `pad_mode`.
     public var padMode: PadMode
+    /// `window.values(length: windowLength)`, computed once.
+    private let windowValues: [Float]
 
     /// Creates an STFT; `hopLength` defaults to `windowLength / 4` and `windowLength` to `fftSize`, as librosa.stft.
     public init(fftSize: Int = 2048, hopLength: Int? = nil, windowLength: Int? = nil,
@@ -39,6 +41,7 @@ public struct STFT: Sendable, Equatable {
         self.window = window
         self.center = center
         self.padMode = padMode
+        self.windowValues = window.values(length: windowLength)
     }
 
     /// Bins per frame, `F = fftSize / 2 + 1`.
@@ -70,7 +73,6 @@ public struct STFT: Sendable, Equatable {
         let frames = frameCount(sampleCount: samples.count)
         guard frames > 0 else { return }
         let workspace = FFTWorkspace(size: fftSize)
-        let windowValues = window.values(length: windowLength)
         let leftPad = (fftSize - windowLength) / 2
         let pad = center ? fftSize / 2 : 0
         let bins = binCount

@@ -90,7 +90,8 @@ public struct Augmentation: Sendable {
     /// - Throws: `AudioError` naming the file.
     public func features(ofFile path: String, loader: any AudioLoading, extractor: any FeatureExtractor,
                          epoch: Int, clip: Int) throws -> FeatureMatrix {
-        precondition(extractor.sampleRate > 0, "extractor sample rate must be > 0")
+        precondition(loader.sampleRate == extractor.sampleRate,
+                     "Augmentation: loader produces \(loader.sampleRate) Hz but the extractor expects \(extractor.sampleRate) Hz")
         let samples = try waveform(loader.load(path), sampleRate: extractor.sampleRate, epoch: epoch, clip: clip)
         return features(extractor.extract(samples), epoch: epoch, clip: clip)
     }

@@ -1,3 +1,5 @@
+// The on-disk feature cache: its entry format, its key and its error.
+
 import AudioFeatures
 import Foundation
 

@@ -1,3 +1,5 @@
+// FeatureStore and the two small concurrency helpers it uses (result slots, a terminal progress line).
+
 import AudioFeatures
 import Foundation
 
@@ -36,9 +38,12 @@ public struct FeatureStore: Sendable {
     /// Draw a progress line on stderr; defaults to whether stderr is a terminal.
     public var showsProgress: Bool
 
-    /// A store extracting with `extractor` from audio loaded by `loader`, caching in `cache`.
+    /// A store extracting with `extractor` from audio loaded by `loader` (at the extractor's sample rate),
+    /// caching in `cache`.
     public init(cache: FeatureCache?, extractor: any FeatureExtractor, loader: any AudioLoading,
                 showsProgress: Bool = isatty(STDERR_FILENO) != 0) {
+        precondition(loader.sampleRate == extractor.sampleRate,
+                     "FeatureStore: loader produces \(loader.sampleRate) Hz but the extractor expects \(extractor.sampleRate) Hz")
         self.cache = cache
         self.extractor = extractor
         self.loader = loader
@@ -51,13 +56,19 @@ public struct FeatureStore: Sendable {
         FeatureCacheKey(contentHash: try ContentHash.ofFile(path), loading: loader.cacheKey, features: extractor.cacheKey)
     }
 
-    /// Features `[T, C]` of every clip, in clip order, with what the cache contributed.
+    /// Features `[T, C]` of every clip, in clip order, with what the cache contributed. A clip's
+    /// `contentHash`, when set, is trusted as the hash of its file.
     /// - Throws: The first (in clip order) `ContentHashError`, `AudioError` or `FeatureCacheError`.
     public func features(for clips: [Clip]) throws -> (features: [FeatureMatrix], report: Report) {
         let paths = clips.map(\.path)
+        let knownHashes = clips.map(\.contentHash)
         let keys = ConcurrentSlots<FeatureCacheKey>(count: paths.count)
         DispatchQueue.concurrentPerform(iterations: paths.count) { index in
-            keys.set(index, Result { try key(forFile: paths[index]) })
+            // A hash the corpus scan already computed (`Corpus.withContentHashes`) saves reading the file twice.
+            keys.set(index, Result {
+                guard let hash = knownHashes[index] else { return try key(forFile: paths[index]) }
+                return FeatureCacheKey(contentHash: hash, loading: loader.cacheKey, features: extractor.cacheKey)
+            })
         }
         let clipKeys = try keys.values()
         // One job per distinct key; duplicates (byte-identical files) are served by the same job.

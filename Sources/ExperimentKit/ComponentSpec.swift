@@ -43,7 +43,7 @@ public struct ComponentSpec: Sendable, Equatable {
             }
             guard typeEntry.value.scalarKind == .string, let text = typeEntry.value.scalarText else {
                 throw SpecError.typeMismatch(typeEntry.value.location, path: SpecPath.key(path, typeKey),
-                                             expected: "a \(kind.rawValue) type name", got: typeEntry.value.described)
+                                             expected: "\(kind.withArticle) type name", got: typeEntry.value.described)
             }
             type = text
             typeLocation = typeEntry.value.location
@@ -51,7 +51,7 @@ public struct ComponentSpec: Sendable, Equatable {
             options = SpecNode(.mapping(entries.filter { !consumed.contains($0.key) }), at: node.location)
         default:
             throw SpecError.typeMismatch(node.location, path: path,
-                                         expected: "a \(kind.rawValue) (a type name or a mapping with '\(typeKey)')",
+                                         expected: "\(kind.withArticle) (a type name or a mapping with '\(typeKey)')",
                                          got: node.described)
         }
     }

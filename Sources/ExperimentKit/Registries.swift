@@ -6,8 +6,9 @@
 ///
 /// ```swift
 /// var registries = Registries.builtins
-/// registries.register("gated_dense", Registration(GatedDense.Configuration.self, "Dense with a GLU gate") {
-///     config, shape in GatedDense(config, inputSize: shape[1]) }, as: .layer)
+/// registries.layers.register("gated_dense", Registration(GatedDenseOptions.self, "Dense with a GLU gate") {
+///     config, context in [GatedDense(inputSize: context.inputShape.last ?? 0, outputSize: config.units)] })
+/// try await RegistryScope.$current.withValue(registries) { … run the exp command tree … }
 /// ```
 public struct Registries: Sendable {
     private var catalogs: [ComponentKind: any ComponentCatalog] = [:]

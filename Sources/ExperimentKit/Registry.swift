@@ -18,6 +18,11 @@ public enum ComponentKind: String, Sendable, Hashable, CaseIterable, Codable {
     case metric
 }
 
+extension ComponentKind {
+    /// "a layer", "an optimizer": the kind with its indefinite article, for messages.
+    var withArticle: String { ["a", "e", "i", "o", "u"].contains(rawValue.prefix(1)) ? "an \(rawValue)" : "a \(rawValue)" }
+}
+
 /// Builds components of one kind by type name from their spec subtree (keras' name → factory table, STYLE F).
 ///
 /// `Context` is what a factory needs beyond its options: a layer gets the incoming per-example shape (`[T, C]`),

@@ -38,7 +38,7 @@ public struct SpecLoader: Sendable {
         do {
             composed = try Yams.compose(yaml: text)
         } catch let error as YamlError {
-            throw SpecErrors([Self.specError(from: error, file: file)])
+            throw SpecErrors([Self.specError(from: error, file: file, text: text)])
         }
         guard let composed else {
             throw SpecErrors([.syntax(SourceLocation(file: file, line: 1, column: 1), message: "spec is empty")])
@@ -147,7 +147,7 @@ public struct SpecLoader: Sendable {
         }
     }
 
-    static func specError(from error: YamlError, file: String) -> SpecError {
+    static func specError(from error: YamlError, file: String, text: String) -> SpecError {
         func at(_ mark: Mark) -> SourceLocation { SourceLocation(file: file, line: mark.line, column: mark.column) }
         switch error {
         case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
@@ -156,11 +156,35 @@ public struct SpecLoader: Sendable {
             return .syntax(at(mark), message: "invalid YAML: \(prefix)\(problem)")
         case .duplicatedKeysInMapping(let duplicates, let context):
             let keys = duplicates.map { "'\($0)'" }.joined(separator: ", ")
+            // Yams marks the first occurrence; point at the repeat when the mapping is in block style.
+            if duplicates.count == 1, let repeated = repeatedKey(duplicates[0], after: context.mark, in: text) {
+                return .syntax(SourceLocation(file: file, line: repeated.line, column: repeated.column), message: "duplicate key \(keys) (first at line \(context.mark.line)); "
+                    + "each key may appear only once in a mapping")
+            }
             return .syntax(at(context.mark), message: "duplicate key \(keys) in one mapping; each key may appear only once")
         default:
             return .syntax(SourceLocation(file: file, line: 1, column: 1), message: "invalid YAML: \(error)")
         }
     }
+}
+
+/// The next line after `first` that starts the same key at the same column of the same block mapping.
+private func repeatedKey(_ key: String, after first: Mark, in text: String) -> (line: Int, column: Int)? {
+    let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+    let indent = first.column - 1
+    var index = first.line
+    while index < lines.count {
+        let line = Array(lines[index])
+        let leading = line.prefix { $0 == " " }.count
+        let content = String(line.dropFirst(leading))
+        index += 1
+        if content.isEmpty || content.hasPrefix("#") || leading > indent { continue }
+        guard leading == indent else { return nil }
+        if content.hasPrefix(key + ":") || content.hasPrefix(key + " :") {
+            return (index, first.column)
+        }
+    }
+    return nil
 }
 
 private extension Node {

@@ -19,6 +19,7 @@ public struct TrainingOptions: Codable, Sendable, Equatable, StrictDecodable, Va
         case gradClipNorm = "grad_clip_norm"
     }
 
+    /// `early_stopping` is checked for unknown keys too.
     public static var nestedStrictTypes: [String: any StrictDecodable.Type] { ["early_stopping": EarlyStopping.self] }
 
     /// All defaults: 60 epochs of batches of 32, no early stopping, no class weights, no clipping.

@@ -28,16 +28,36 @@ private struct Pointwise {
 public final class ReLU: Layer {
     /// No options.
     public typealias Configuration = NoOptions
-    private var cache = Pointwise()
+    private var output: Tensor?
     /// A ReLU.
     public init() {}
     /// A ReLU.
     public convenience init(_ configuration: Configuration) { self.init() }
     public var parameters: [Parameter] { [] }
     public func outputShape(for inputShape: [Int]) throws -> [Int] { inputShape }
-    public func forward(_ input: Tensor, mode: Mode) -> Tensor { cache.forward(input, mode: mode) { max(0, $0) } }
+    public func forward(_ input: Tensor, mode: Mode) -> Tensor {
+        // One pass writing fresh storage (mutating a copy of the input would first copy it).
+        let y = input.storage.withUnsafeBufferPointer { x in
+            [Float](unsafeUninitializedCapacity: x.count) { buffer, count in
+                for i in x.indices { buffer[i] = max(0, x[i]) }
+                count = x.count
+            }
+        }
+        let result = Tensor(shape: input.shape, storage: y)
+        output = mode == .training ? result : nil
+        return result
+    }
     public func backward(_ outputGradient: Tensor) -> Tensor {
-        cache.backward(outputGradient, layer: "ReLU") { x, _ in x > 0 ? 1 : 0 }
+        guard let output else { preconditionFailure("ReLU.backward called without a training forward") }
+        precondition(outputGradient.shape == output.shape, "ReLU.backward expects \(output.shape), got \(outputGradient.shape)")
+        // y > 0 exactly where x > 0, so the output is all backward needs.
+        var dx = outputGradient.storage
+        dx.withUnsafeMutableBufferPointer { d in
+            output.storage.withUnsafeBufferPointer { y in
+                zeroWhereNotPositive(d.baseAddress!, output: y.baseAddress!, count: d.count)
+            }
+        }
+        return Tensor(shape: output.shape, storage: dx)
     }
 }
 

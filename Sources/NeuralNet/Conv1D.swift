@@ -76,6 +76,8 @@ public final class Conv1D: Layer {
     /// `[O]`.
     public let bias: Parameter
     private var cache: Cache?
+    /// The tap-major weights and the PyTorch-layout weights they were made from; reused while `weight` is unchanged.
+    private var packedCache: (source: [Float], packed: [Float])?
 
     /// A convolution from `inputChannels` to `outputChannels`.
     public convenience init(inputChannels: Int, outputChannels: Int, kernelSize: Int, stride: Int = 1,
@@ -138,7 +140,11 @@ public final class Conv1D: Layer {
         let padLeft = cfg.padding.leftPadding(t, span: span, stride: cfg.stride)
         let outLengths = lengths.map { $0.map { min(outFrames, cfg.padding.outputFrames($0, span: span, stride: cfg.stride)) } }
         let width = k * c
-        var columns = [Float](repeating: 0, count: n * outFrames * width)
+        // Every tap of every row is written unless padding or lengths leave gaps, which must read as zeros.
+        let dense = lengths == nil && cfg.padding == .valid
+        var columns = dense
+            ? [Float](unsafeUninitializedCapacity: n * outFrames * width) { $1 = n * outFrames * width }
+            : [Float](repeating: 0, count: n * outFrames * width)
         input.storage.withUnsafeBufferPointer { xBuffer in
             columns.withUnsafeMutableBufferPointer { colsBuffer in
                 nonisolated(unsafe) let (x, cols) = (xBuffer.baseAddress!, colsBuffer.baseAddress!)
@@ -158,8 +164,11 @@ public final class Conv1D: Layer {
                 }
             }
         }
-        var output = [Float](repeating: 0, count: n * outFrames * o)
-        for r in 0..<(n * outFrames) { for j in 0..<o { output[r * o + j] = bias.value.storage[j] } }
+        let bias = bias.value.storage
+        var output = [Float](unsafeUninitializedCapacity: n * outFrames * o) { buffer, count in
+            for r in 0..<(n * outFrames) { (buffer.baseAddress! + r * o).initialize(from: bias, count: o) }
+            count = n * outFrames * o
+        }
         BLAS.gemm(transposeB: true, m: n * outFrames, n: o, k: width, a: columns, lda: width, b: packedWeight(),
                   ldb: width, beta: 1, c: &output, ldc: o)
         if let outLengths { zeroPadding(&output, lengths: outLengths, frames: outFrames, channels: o) }
@@ -218,15 +227,18 @@ public final class Conv1D: Layer {
         return Tensor(shape: cache.inputShape, storage: inputGradient)
     }
 
-    /// The weights as `[O, k·C]`, tap-major, matching the im2col column order.
+    /// The weights as `[O, k·C]`, tap-major, matching the im2col column order (cached; see `LSTMDirection`).
     private func packedWeight() -> [Float] {
+        let source = weight.value.storage
+        if let saved = packedCache, saved.source == source { return saved.packed }
         let (o, c, k) = (configuration.outputChannels, configuration.inputChannels, configuration.kernelSize)
         var packed = [Float](repeating: 0, count: o * k * c)
         for oc in 0..<o {
             for ic in 0..<c {
-                for tap in 0..<k { packed[oc * k * c + tap * c + ic] = weight.value.storage[(oc * c + ic) * k + tap] }
+                for tap in 0..<k { packed[oc * k * c + tap * c + ic] = source[(oc * c + ic) * k + tap] }
             }
         }
+        packedCache = (source, packed)
         return packed
     }
 }

@@ -35,51 +35,57 @@ final class GRUDirection {
     func forward(_ input: Tensor, lengths: [Int]?, training: Bool) -> [Float] {
         let (n, t, c, h) = (input.shape[0], input.shape[1], inputSize, hiddenSize)
         let g3 = 3 * h
-        var gates = [Float](repeating: 0, count: n * t * g3)
-        var recurrent = gates
-        gates.withUnsafeMutableBufferPointer { g in
-            recurrent.withUnsafeMutableBufferPointer { r in
-                for row in 0..<(n * t) {
-                    (g.baseAddress! + row * g3).update(from: inputBias.value.storage, count: g3)
-                    (r.baseAddress! + row * g3).update(from: hiddenBias.value.storage, count: g3)
-                }
-            }
+        let (inputBiasValues, hiddenBiasValues) = (inputBias.value.storage, hiddenBias.value.storage)
+        var gates = [Float](unsafeUninitializedCapacity: n * t * g3) { buffer, count in
+            for row in 0..<(n * t) { (buffer.baseAddress! + row * g3).initialize(from: inputBiasValues, count: g3) }
+            count = n * t * g3
+        }
+        var recurrent = [Float](unsafeUninitializedCapacity: n * t * g3) { buffer, count in
+            for row in 0..<(n * t) { (buffer.baseAddress! + row * g3).initialize(from: hiddenBiasValues, count: g3) }
+            count = n * t * g3
         }
         BLAS.gemm(transposeB: true, m: n * t, n: g3, k: c, a: input.storage, lda: c, b: inputWeight.value.storage,
                   ldb: c, beta: 1, c: &gates, ldc: g3)
         var hidden = [Float](repeating: 0, count: n * t * h)
-        for step in 0..<t {
-            let time = reverse ? t - 1 - step : step
-            let previous = reverse ? time + 1 : time - 1
-            if step > 0 {
-                BLAS.gemm(transposeB: true, m: n, n: g3, k: h, a: hidden, aOffset: previous * h, lda: t * h,
-                          b: hiddenWeight.value.storage, ldb: h, beta: 1, c: &recurrent, cOffset: time * g3, ldc: t * g3)
-            }
-            gates.withUnsafeMutableBufferPointer { gp in
-                recurrent.withUnsafeBufferPointer { rp in
-                    hidden.withUnsafeMutableBufferPointer { hp in
-                        for b in 0..<n {
-                            let row = b * t + time
-                            let hOut = hp.baseAddress! + row * h
-                            let hPrev: UnsafePointer<Float>? = step == 0 ? nil : UnsafePointer(hp.baseAddress! + (b * t + previous) * h)
-                            if let lengths, time >= lengths[b] {
-                                if let hPrev { hOut.update(from: hPrev, count: h) }
-                                continue
-                            }
-                            let gate = gp.baseAddress! + row * g3, rec = rp.baseAddress! + row * g3
-                            for j in 0..<(2 * h) { gate[j] += rec[j] }
-                            sigmoidInPlace(gate, count: 2 * h)
-                            for j in 0..<h { gate[2 * h + j] += gate[j] * rec[2 * h + j] }
-                            tanhInPlace(gate + 2 * h, count: h)
-                            for j in 0..<h {
-                                let z = gate[h + j]
-                                hOut[j] = (1 - z) * gate[2 * h + j] + z * (hPrev?[j] ?? 0)
-                            }
+        let kernel = transposed(hiddenWeight.value.storage, rows: g3, columns: h)   // W_hhᵀ [H, 3H]
+        let chunks = min(Parallel.workers, n)
+        gates.withUnsafeMutableBufferPointer { gBuffer in
+        recurrent.withUnsafeMutableBufferPointer { rBuffer in
+        hidden.withUnsafeMutableBufferPointer { hBuffer in
+        kernel.withUnsafeBufferPointer { wBuffer in
+            nonisolated(unsafe) let (gp, rp, hp, wp) = (gBuffer.baseAddress!, rBuffer.baseAddress!, hBuffer.baseAddress!,
+                                                        wBuffer.baseAddress!)
+            Parallel.forEach(chunks) { chunk in
+                let batch = Parallel.slice(chunk, of: chunks, total: n)
+                for step in 0..<t {
+                    let time = reverse ? t - 1 - step : step
+                    let previous = reverse ? time + 1 : time - 1
+                    if step > 0 {
+                        BLAS.smallGemm(m: batch.count, n: g3, k: h, a: hp + (batch.lowerBound * t + previous) * h,
+                                       lda: t * h, b: wp, ldb: g3, beta: 1,
+                                       c: rp + (batch.lowerBound * t + time) * g3, ldc: t * g3)
+                    }
+                    for b in batch {
+                        let row = b * t + time
+                        let hOut = hp + row * h
+                        let hPrev: UnsafePointer<Float>? = step == 0 ? nil : UnsafePointer(hp + (b * t + previous) * h)
+                        if let lengths, time >= lengths[b] {
+                            if let hPrev { hOut.update(from: hPrev, count: h) }
+                            continue
+                        }
+                        let gate = gp + row * g3, rec = rp + row * g3
+                        for j in 0..<(2 * h) { gate[j] += rec[j] }
+                        sigmoidInPlace(gate, count: 2 * h)
+                        for j in 0..<h { gate[2 * h + j] += gate[j] * rec[2 * h + j] }
+                        tanhInPlace(gate + 2 * h, count: h)
+                        for j in 0..<h {
+                            let z = gate[h + j]
+                            hOut[j] = (1 - z) * gate[2 * h + j] + z * (hPrev?[j] ?? 0)
                         }
                     }
                 }
             }
-        }
+        }}}}
         cache = training ? Cache(input: input, lengths: lengths, gates: gates, recurrent: recurrent, hidden: hidden) : nil
         return hidden
     }
@@ -90,37 +96,57 @@ final class GRUDirection {
         guard let cache else { preconditionFailure("GRU.backward called without a training forward") }
         let (n, t, c, h) = (cache.input.shape[0], cache.input.shape[1], inputSize, hiddenSize)
         let g3 = 3 * h
-        var inputSide = [Float](repeating: 0, count: n * t * g3), hiddenSide = inputSide
-        var carry = [Float](repeating: 0, count: n * h), direct = carry
-        for step in stride(from: t - 1, through: 0, by: -1) {
-            let time = reverse ? t - 1 - step : step
-            let previous = reverse ? time + 1 : time - 1
-            for b in 0..<n {
-                let row = b * t + time
-                let masked = cache.lengths.map { time >= $0[b] } ?? false
-                for j in 0..<h {
-                    let dh = hiddenGradient[row * h + j] + carry[b * h + j]
-                    if masked { direct[b * h + j] = dh; continue }
-                    let (r, z, nGate) = (cache.gates[row * g3 + j], cache.gates[row * g3 + h + j], cache.gates[row * g3 + 2 * h + j])
-                    let hPrev = step == 0 ? 0 : cache.hidden[(b * t + previous) * h + j]
-                    // h = (1 − z)·n + z·h₋₁ ; n = tanh(a_n + r·(W_hn h₋₁ + b_hn))
-                    let dnPre = dh * (1 - z) * (1 - nGate * nGate)
-                    let dzPre = dh * (hPrev - nGate) * z * (1 - z)
-                    let drPre = dnPre * cache.recurrent[row * g3 + 2 * h + j] * r * (1 - r)
-                    inputSide[row * g3 + j] = drPre
-                    inputSide[row * g3 + h + j] = dzPre
-                    inputSide[row * g3 + 2 * h + j] = dnPre
-                    hiddenSide[row * g3 + j] = drPre
-                    hiddenSide[row * g3 + h + j] = dzPre
-                    hiddenSide[row * g3 + 2 * h + j] = dnPre * r
-                    direct[b * h + j] = dh * z
-                }
+        var inputSide = [Float](repeating: 0, count: n * t * g3), hiddenSide = [Float](repeating: 0, count: n * t * g3)
+        let chunks = min(Parallel.workers, n)
+        inputSide.withUnsafeMutableBufferPointer { iBuffer in
+        hiddenSide.withUnsafeMutableBufferPointer { hsBuffer in
+        cache.gates.withUnsafeBufferPointer { gBuffer in
+        cache.recurrent.withUnsafeBufferPointer { rBuffer in
+        cache.hidden.withUnsafeBufferPointer { hBuffer in
+        hiddenGradient.withUnsafeBufferPointer { hgBuffer in
+        hiddenWeight.value.storage.withUnsafeBufferPointer { wBuffer in
+            nonisolated(unsafe) let (dip, dhp, gp, rp, hp, hgp, wp) = (iBuffer.baseAddress!, hsBuffer.baseAddress!,
+                gBuffer.baseAddress!, rBuffer.baseAddress!, hBuffer.baseAddress!, hgBuffer.baseAddress!, wBuffer.baseAddress!)
+            Parallel.forEach(chunks) { chunk in
+                let batch = Parallel.slice(chunk, of: chunks, total: n)
+                var carry = [Float](repeating: 0, count: batch.count * h)
+                var direct = [Float](repeating: 0, count: batch.count * h)
+                carry.withUnsafeMutableBufferPointer { carryBuffer in
+                direct.withUnsafeMutableBufferPointer { directBuffer in
+                    let (carryp, directp) = (carryBuffer.baseAddress!, directBuffer.baseAddress!)
+                    for step in stride(from: t - 1, through: 0, by: -1) {
+                        let time = reverse ? t - 1 - step : step
+                        let previous = reverse ? time + 1 : time - 1
+                        for b in batch {
+                            let local = (b - batch.lowerBound) * h, row = b * t + time
+                            let masked = cache.lengths.map { time >= $0[b] } ?? false
+                            for j in 0..<h {
+                                let dh = hgp[row * h + j] + carryp[local + j]
+                                if masked { directp[local + j] = dh; continue }
+                                let (r, z, nGate) = (gp[row * g3 + j], gp[row * g3 + h + j], gp[row * g3 + 2 * h + j])
+                                let hPrev = step == 0 ? 0 : hp[(b * t + previous) * h + j]
+                                // h = (1 − z)·n + z·h₋₁ ; n = tanh(a_n + r·(W_hn h₋₁ + b_hn))
+                                let dnPre = dh * (1 - z) * (1 - nGate * nGate)
+                                let dzPre = dh * (hPrev - nGate) * z * (1 - z)
+                                let drPre = dnPre * rp[row * g3 + 2 * h + j] * r * (1 - r)
+                                dip[row * g3 + j] = drPre
+                                dip[row * g3 + h + j] = dzPre
+                                dip[row * g3 + 2 * h + j] = dnPre
+                                dhp[row * g3 + j] = drPre
+                                dhp[row * g3 + h + j] = dzPre
+                                dhp[row * g3 + 2 * h + j] = dnPre * r
+                                directp[local + j] = dh * z
+                            }
+                        }
+                        guard step > 0 else { continue }
+                        // ∂L/∂h₋₁ = z·dh + dGates_h · W_hh (padded steps pass dh unchanged).
+                        BLAS.smallGemm(m: batch.count, n: h, k: g3, a: dhp + (batch.lowerBound * t + time) * g3,
+                                       lda: t * g3, b: wp, ldb: h, beta: 0, c: carryp, ldc: h)
+                        for i in 0..<(batch.count * h) { carryp[i] += directp[i] }
+                    }
+                }}
             }
-            // ∂L/∂h₋₁ = z·dh + dGates_h · W_hh (padded steps pass dh unchanged).
-            BLAS.gemm(m: n, n: h, k: g3, a: hiddenSide, aOffset: time * g3, lda: t * g3,
-                      b: hiddenWeight.value.storage, ldb: h, c: &carry, ldc: h)
-            for i in 0..<carry.count { carry[i] += direct[i] }
-        }
+        }}}}}}}
         let rows = n * t
         BLAS.gemm(transposeA: true, m: g3, n: c, k: rows, a: inputSide, lda: g3, b: cache.input.storage, ldb: c,
                   beta: 1, c: &inputWeight.gradient.storage, ldc: c)

@@ -136,6 +136,8 @@ public final class LSTM: Layer {
         let states = directions.map { $0.forward(input, lengths: lengths, training: mode == .training) }
         let width = directions.count * h
         if configuration.returnSequences {
+            // One direction and no padding: the state sequence is the output, no interleaving needed.
+            if states.count == 1 && lengths == nil { return (Tensor(shape: [n, t, width], storage: states[0]), nil) }
             var output = [Float](repeating: 0, count: n * t * width)
             for (d, hidden) in states.enumerated() {
                 for b in 0..<n {

@@ -20,6 +20,8 @@ final class LSTMDirection {
     let inputBias: Parameter         // bias_ih_l0 [4H]
     let hiddenBias: Parameter        // bias_hh_l0 [4H]
     var cache: Cache?
+    /// `W_hhᵀ [H, 4H]` and the weights it was made from; reused while `weight_hh` is unchanged.
+    private var recurrentKernelCache: (source: [Float], kernel: [Float])?
 
     init(inputSize: Int, hiddenSize: Int, reverse: Bool) {
         self.inputSize = inputSize
@@ -45,14 +47,17 @@ final class LSTMDirection {
         }
         BLAS.gemm(transposeB: true, m: n * t, n: g4, k: c, a: input.storage, lda: c, b: inputWeight.value.storage,
                   ldb: c, beta: 1, c: &gates, ldc: g4)
+        // Separate allocations: copies of one array would share storage and be copied on first write.
         var cells = [Float](repeating: 0, count: n * t * h)
-        var cellTanh = cells, hidden = cells
+        var cellTanh = [Float](repeating: 0, count: n * t * h)
+        var hidden = [Float](repeating: 0, count: n * t * h)
         let chunks = min(Parallel.workers, n)
+        let recurrentKernel = transposedRecurrentWeight()
         gates.withUnsafeMutableBufferPointer { gBuffer in
         cells.withUnsafeMutableBufferPointer { cBuffer in
         cellTanh.withUnsafeMutableBufferPointer { tBuffer in
         hidden.withUnsafeMutableBufferPointer { hBuffer in
-        hiddenWeight.value.storage.withUnsafeBufferPointer { wBuffer in
+        recurrentKernel.withUnsafeBufferPointer { wBuffer in
             nonisolated(unsafe) let (gp, cp, tp, hp, wp) = (gBuffer.baseAddress!, cBuffer.baseAddress!,
                                                             tBuffer.baseAddress!, hBuffer.baseAddress!, wBuffer.baseAddress!)
             Parallel.forEach(chunks) { chunk in
@@ -61,9 +66,9 @@ final class LSTMDirection {
                     let time = reverse ? t - 1 - step : step
                     let previous = reverse ? time + 1 : time - 1
                     if step > 0 {
-                        BLAS.gemm(transposeA: false, transposeB: true, m: batch.count, n: g4, k: h,
-                                  a: hp + (batch.lowerBound * t + previous) * h, lda: t * h, b: wp, ldb: h,
-                                  beta: 1, c: gp + (batch.lowerBound * t + time) * g4, ldc: t * g4, parallel: false)
+                        BLAS.smallGemm(m: batch.count, n: g4, k: h,
+                                       a: hp + (batch.lowerBound * t + previous) * h, lda: t * h, b: wp, ldb: g4,
+                                       beta: 1, c: gp + (batch.lowerBound * t + time) * g4, ldc: t * g4)
                     }
                     for b in batch {
                         let row = b * t + time, prevRow = b * t + previous
@@ -99,11 +104,21 @@ final class LSTMDirection {
         return hidden
     }
 
+    /// `W_hhᵀ [H, 4H]`, recomputed only when `weight_hh` changed. Comparing with the saved source is cheap: an
+    /// unchanged array still shares its buffer, and an optimizer's in-place update gives it a new one.
+    private func transposedRecurrentWeight() -> [Float] {
+        let weights = hiddenWeight.value.storage
+        if let saved = recurrentKernelCache, saved.source == weights { return saved.kernel }
+        let kernel = transposed(weights, rows: 4 * hiddenSize, columns: hiddenSize)
+        recurrentKernelCache = (weights, kernel)
+        return kernel
+    }
+
     /// Backpropagates `hiddenGradient [N, T, H]` (∂L/∂h_t from the layer's outputs) through time; accumulates the
     /// parameter gradients and adds ∂L/∂input into `inputGradient [N, T, C]`.
     func backward(_ hiddenGradient: [Float], into inputGradient: inout [Float], needsInputGradient: Bool) {
         guard let cache else { preconditionFailure("LSTM.backward called without a training forward") }
-        let (n, t, c, h) = (cache.input.shape[0], cache.input.shape[1], inputSize, hiddenSize)
+        let (n, t, h) = (cache.input.shape[0], cache.input.shape[1], hiddenSize)
         let g4 = 4 * h
         var gateGradient = [Float](repeating: 0, count: n * t * g4)
         let chunks = min(Parallel.workers, n)
@@ -118,7 +133,8 @@ final class LSTMDirection {
             Parallel.forEach(chunks) { chunk in
                 let batch = Parallel.slice(chunk, of: chunks, total: n)
                 let rows = batch.count
-                var dhCarry = [Float](repeating: 0, count: rows * h), dcCarry = dhCarry, dh = dhCarry, zeroRow = dhCarry
+                var dhCarry = [Float](repeating: 0, count: rows * h), dcCarry = [Float](repeating: 0, count: rows * h)
+                var dh = [Float](repeating: 0, count: rows * h), zeroRow = [Float](repeating: 0, count: h)
                 zeroRow.withUnsafeMutableBufferPointer { zeroBuffer in
                 let zeros = zeroBuffer.baseAddress!
                 dhCarry.withUnsafeMutableBufferPointer { dhcBuffer in
@@ -150,9 +166,9 @@ final class LSTMDirection {
                         }
                         guard step > 0 else { continue }
                         // ∂L/∂h₋₁ = dGates · W_hh, plus the gradient passed unchanged through padded steps.
-                        BLAS.gemm(transposeA: false, transposeB: false, m: rows, n: h, k: g4,
-                                  a: dgp + (batch.lowerBound * t + time) * g4, lda: t * g4, b: wp, ldb: h,
-                                  beta: 0, c: dhc, ldc: h, parallel: false)
+                        BLAS.smallGemm(m: rows, n: h, k: g4,
+                                       a: dgp + (batch.lowerBound * t + time) * g4, lda: t * g4, b: wp, ldb: h,
+                                       beta: 0, c: dhc, ldc: h)
                         if let lengths = cache.lengths {
                             for b in batch where time >= lengths[b] {
                                 let local = b - batch.lowerBound
@@ -176,11 +192,26 @@ final class LSTMDirection {
         let shifted = shiftedStates(cache.hidden, batch: n, frames: t, width: h, reverse: reverse)
         BLAS.gemm(transposeA: true, m: g4, n: h, k: rows, a: gateGradient, lda: g4, b: shifted, ldb: h,
                   beta: 1, c: &hiddenWeight.gradient.storage, ldc: h)
-        addColumnSums(gateGradient, rows: rows, columns: g4, into: &inputBias.gradient.storage)
-        addColumnSums(gateGradient, rows: rows, columns: g4, into: &hiddenBias.gradient.storage)
+        // Both biases enter every gate pre-activation identically, so they share one column sum.
+        var biasGradient = [Float](repeating: 0, count: g4)
+        addColumnSums(gateGradient, rows: rows, columns: g4, into: &biasGradient)
+        for j in 0..<g4 {
+            inputBias.gradient.storage[j] += biasGradient[j]
+            hiddenBias.gradient.storage[j] += biasGradient[j]
+        }
         guard needsInputGradient else { return }
         BLAS.gemm(m: rows, n: c, k: g4, a: gateGradient, lda: g4, b: inputWeight.value.storage, ldb: c,
                   beta: 1, c: &inputGradient, ldc: c)
+    }
+}
+
+/// The transpose of a row-major `[rows, columns]` matrix.
+func transposed(_ matrix: [Float], rows: Int, columns: Int) -> [Float] {
+    [Float](unsafeUninitializedCapacity: rows * columns) { buffer, count in
+        for r in 0..<rows {
+            for c in 0..<columns { buffer[c * rows + r] = matrix[r * columns + c] }
+        }
+        count = rows * columns
     }
 }
 

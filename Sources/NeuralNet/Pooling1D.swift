@@ -91,23 +91,31 @@ public final class MaxPool1D: Layer {
         let cfg = configuration
         let outFrames = cfg.padding.outputFrames(t, span: cfg.poolSize, stride: cfg.stride)
         var output = [Float](repeating: 0, count: n * outFrames * c)
-        var argmax = [Int32](repeating: -1, count: output.count)
+        let training = mode == .training
+        var argmax = [Int32](repeating: -1, count: training ? output.count : 0)
         input.storage.withUnsafeBufferPointer { xBuffer in
         output.withUnsafeMutableBufferPointer { yBuffer in
         argmax.withUnsafeMutableBufferPointer { aBuffer in
-            let (x, y, best) = (xBuffer.baseAddress!, yBuffer.baseAddress!, aBuffer.baseAddress!)
+            let (x, y) = (xBuffer.baseAddress!, yBuffer.baseAddress!)
             for b in 0..<n {
                 cfg.forEachWindow(frames: t, lengths: lengths, batch: b) { f, range in
                     guard !range.isEmpty else { return }
                     // Channel-inner loops over contiguous frames, so the comparison vectorises.
-                    let out = (b * outFrames + f) * c, first = (b * t + range.lowerBound) * c
-                    for ch in 0..<c { y[out + ch] = x[first + ch]; best[out + ch] = Int32(truncatingIfNeeded: first + ch) }
-                    for frame in range.dropFirst() {
-                        let source = (b * t + frame) * c
-                        for ch in 0..<c where x[source + ch] > y[out + ch] {
-                            y[out + ch] = x[source + ch]
-                            best[out + ch] = Int32(truncatingIfNeeded: source + ch)
+                    let out = y + (b * outFrames + f) * c, first = (b * t + range.lowerBound) * c
+                    out.update(from: x + first, count: c)
+                    guard training else {
+                        for frame in (range.lowerBound + 1)..<range.upperBound {
+                            let source = x + (b * t + frame) * c
+                            for ch in 0..<c { out[ch] = max(out[ch], source[ch]) }
                         }
+                        return
+                    }
+                    // SIMD running max and index; the first maximal frame wins ties (as PyTorch).
+                    let best = aBuffer.baseAddress! + (b * outFrames + f) * c
+                    for ch in 0..<c { best[ch] = Int32(truncatingIfNeeded: first + ch) }
+                    for frame in (range.lowerBound + 1)..<range.upperBound {
+                        let offset = (b * t + frame) * c
+                        updateMaximum(out, indices: best, source: x + offset, index: Int32(truncatingIfNeeded: offset), count: c)
                     }
                 }
             }

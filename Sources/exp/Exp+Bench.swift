@@ -8,6 +8,7 @@ extension Exp {
             abstract: "Measure throughput (compare with the Python peers via `make bench`).",
             subcommands: [
                 BenchFeatures.self,
+                BenchTrain.self,
             ])
     }
 }

@@ -77,3 +77,17 @@ import Testing
         #expect(throws: AudioError.self) { try Resampler.resample([0, 1], from: 0, to: 16000) }
     }
 }
+
+/// Formats beyond WAV decode to the same samples.
+@Suite struct AudioFormatTests {
+    @Test func flacDecodesLikeTheWavItWasMadeFrom() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("exp-flac-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let wav = try Audio.load(Golden.path("vowel_22k.wav"))  // 24-bit PCM
+        let flac = directory.appendingPathComponent("vowel.flac").path
+        try AudioFile.write(flac, interleaved: wav.samples, sampleRate: wav.sampleRate, encoding: .pcm24)
+        let decoded = try Audio.load(flac)
+        #expect(try AudioFile.info(flac).format.hasPrefix("FLAC/"))
+        #expect(decoded == wav)
+    }
+}

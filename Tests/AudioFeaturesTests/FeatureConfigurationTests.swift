@@ -17,6 +17,8 @@ import Testing
         let spectrogram = try decode(Spectrogram.Configuration.self, "{}")
         #expect(spectrogram.power == 1 && spectrogram.hopLength == nil && spectrogram.amin == nil)
         #expect(try Spectrogram(spectrogram).stft.hopLength == 512)
+        let quarter = try decode(LogMel.Configuration.self, #"{"n_fft": 512, "win_length": 400, "hop_length": null}"#)
+        #expect(quarter.hopLength == 100)
     }
 
     @Test func snakeCaseKeysDecodeAndRoundTrip() throws {

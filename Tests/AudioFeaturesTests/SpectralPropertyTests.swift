@@ -111,3 +111,55 @@ struct SplitMix64: RandomNumberGenerator {
     }
     mutating func nextUnit() -> Double { Double(next() >> 11) / Double(1 << 53) }
 }
+
+/// The FFT behind the STFT (split real transform for even sizes, FFTW r2c for odd) against a naive DFT.
+@Suite struct FourierTransformTests {
+    @Test(arguments: [16, 15, 512, 9])
+    func stftMagnitudeMatchesANaiveDFT(_ size: Int) {
+        var generator = SplitMix64(seed: UInt64(size))
+        let samples = (0..<(3 * size)).map { _ in Float(generator.nextUnit() * 2 - 1) }
+        let stft = STFT(fftSize: size, hopLength: size, window: .hamming, center: false)
+        let window = WindowFunction.hamming.values(length: size)
+        let observed = stft.spectrogram(samples, power: 1)
+        #expect(observed.frameCount == 3 && observed.featureCount == size / 2 + 1)
+        for t in 0..<3 {
+            for k in 0...(size / 2) {
+                var re = 0.0, im = 0.0
+                for n in 0..<size {
+                    let x = Double(samples[t * size + n] * window[n])
+                    re += x * cos(-2 * Double.pi * Double(k * n) / Double(size))
+                    im += x * sin(-2 * Double.pi * Double(k * n) / Double(size))
+                }
+                let expected = (re * re + im * im).squareRoot()
+                #expect(abs(Double(observed[t, k]) - expected) <= 1e-4 * Double(size), "frame \(t) bin \(k)")
+            }
+        }
+    }
+}
+
+/// Extractors share FFT plans across threads; concurrent results must equal serial ones bit for bit.
+@Suite struct ConcurrentExtractionTests {
+    @Test func concurrentExtractionMatchesSerial() throws {
+        var generator = SplitMix64(seed: 11)
+        let samples = (0..<9000).map { _ in Float(generator.nextUnit() - 0.5) }
+        // Sizes no other test uses, so plan creation itself also races.
+        let extractors = try [384, 640, 768, 896].map { size in
+            try MFCC(.init(logMel: .init(sampleRate: 16000, fftSize: size, hopLength: 128, melCount: 32), coefficientCount: 13))
+        }
+        final class Results: @unchecked Sendable {
+            let lock = NSLock()
+            var matrices: [Int: FeatureMatrix] = [:]
+        }
+        let results = Results()
+        DispatchQueue.concurrentPerform(iterations: 8) { i in
+            let matrix = extractors[i % 4].extract(samples)
+            results.lock.lock()
+            defer { results.lock.unlock() }
+            if let previous = results.matrices[i % 4] { #expect(previous == matrix) }
+            results.matrices[i % 4] = matrix
+        }
+        for (i, extractor) in extractors.enumerated() {
+            #expect(results.matrices[i] == extractor.extract(samples))
+        }
+    }
+}

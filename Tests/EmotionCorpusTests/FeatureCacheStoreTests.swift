@@ -41,6 +41,11 @@ import Testing
             // librosa's centred frame count: 1 + n / hop at 16 kHz.
             #expect(matrix.featureCount == 13 && matrix.frameCount == 1 + Int((seconds * 16_000).rounded(.up)) / 160)
         }
+        // Hashes computed by the corpus scan key the same entries.
+        let hashed = try Corpus(name: "demo", root: directory, clips: clips, classes: ["neutral", "calm"]).withContentHashes()
+        #expect(hashed.clips.allSatisfy { $0.contentHash != nil })
+        let (third, report3) = try store.features(for: hashed.clips)
+        #expect(report3.hits == 12 && third == first)
         let (single, cached) = try store.features(forFile: clips[3].path)
         #expect(cached && single == first[3])
     }

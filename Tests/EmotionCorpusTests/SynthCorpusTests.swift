@@ -111,11 +111,40 @@ enum SynthFixture {
         #expect(hashes[0] != hashes[1])
     }
 
+    @Test func ravdessReaderAndDataCheckSeeTheDemoCorpusAsTheyWouldRavdess() throws {
+        let (directory, summary) = try SynthFixture.corpus()
+        let corpus = try RavdessSource(.init(root: directory)).load()
+        #expect(corpus.clips.count == 420 && corpus.skipped.isEmpty)
+        #expect(corpus.classes == Emotion.allCases.map(\.rawValue))
+        #expect(Set(corpus.clips.map(\.path)) == Set(summary.clips.map(\.path)))
+        for clip in corpus.clips {
+            let written = try #require(summary.clips.first { $0.path == clip.path })
+            #expect(clip == written)
+        }
+        let report = try DataCheckReport.run(RavdessSource(.init(root: directory)))
+        #expect(report.duplicates.count == 1 && report.duplicates[0].count == 2)
+    }
+
+    @Test func renderGivesTheSamplesTheFileStores() throws {
+        let (directory, summary) = try SynthFixture.corpus()
+        let rendered = DemoCorpus.render(actor: 3, emotion: .fearful, strong: true, statement: 2, repetition: 1,
+                                         configuration: SynthFixture.configuration)
+        let stored = try AudioFile.readInterleaved(directory + "/Actor_03/03-01-06-02-02-01-03.wav")
+        #expect(rendered.channelCount == stored.info.channelCount && rendered.samples.count == stored.samples.count)
+        let worst = zip(rendered.samples, stored.samples).map { abs($0 - $1) }.max() ?? 1
+        #expect(worst <= 1.0 / 32_768 + 1e-7, "16-bit quantisation error \(worst)")
+        #expect(summary.clips.contains { $0.path.hasSuffix("03-01-06-02-02-01-03.wav") && $0.label == "fearful"
+            && $0.attributes["intensity"] == "strong" && $0.gender == .male })
+    }
+
     @Test func emotionsCarryTheirCues() throws {
         let (_, summary) = try SynthFixture.corpus()
         for actor in ["01", "02", "05", "06"] {
             func mean(_ emotion: String, _ measure: ([Float]) -> Float) throws -> Float {
-                let clips = summary.clips.filter { $0.speaker == actor && $0.label == emotion }
+                // Repetition 1 of both statements and intensities: enough takes, and YIN is slow in debug builds.
+                let clips = summary.clips.filter {
+                    $0.speaker == actor && $0.label == emotion && $0.attributes["repetition"] == "01"
+                }
                 let values = try clips.map { measure(try AudioFile.readMono($0.path).samples) }
                 return values.reduce(0, +) / Float(values.count)
             }
@@ -137,7 +166,7 @@ enum SynthCueMeasures {
 
     /// Mean F0 (Hz) over loud frames by YIN (de Cheveigné & Kawahara 2002; 30 ms window, 60–400 Hz, threshold 0.15).
     static func meanF0(_ x: [Float]) -> Float {
-        let window = 240, maxLag = sampleRate / 60, minLag = sampleRate / 400, hop = 80
+        let window = 240, maxLag = sampleRate / 60, minLag = sampleRate / 400, hop = 160
         let starts = Array(stride(from: 0, to: x.count - window - maxLag, by: hop))
         let energies = starts.map { s in x[s..<s + window].reduce(0) { $0 + $1 * $1 } }
         let loud = (energies.max() ?? 0) * 0.1

@@ -28,7 +28,11 @@ import Testing
 
     @Test func rejectsDuplicateKeys() {
         let messages = specMessages { _ = try node("seed: 1\ntraining:\n  epochs: 3\n  epochs: 4\n") }
-        #expect(messages == ["t.yaml:3:3: duplicate key 'epochs' in one mapping; each key may appear only once"])
+        #expect(messages == ["t.yaml:4:3: duplicate key 'epochs' (first at line 3); each key may appear only once in a mapping"])
+        let nested = specMessages { _ = try node("model:\n  layers: []\n  extra:\n    layers: 1\n  # note\n\n  layers: [relu]\n") }
+        #expect(nested == ["t.yaml:7:3: duplicate key 'layers' (first at line 2); each key may appear only once in a mapping"])
+        let flow = specMessages { _ = try node("training: {epochs: 3, epochs: 4}\n") }
+        #expect(flow == ["t.yaml:1:12: duplicate key 'epochs' in one mapping; each key may appear only once"])
     }
 
     @Test func rejectsAliasBombs() {

@@ -69,7 +69,7 @@ import Testing
 
     @Test func optionsMustBeAMapping() throws {
         let messages = specMessages { _ = try ComponentSpec(node: node("[1, 2]"), path: "optimizer", kind: .optimizer) }
-        #expect(messages == ["t.yaml:1:1: optimizer: expected a optimizer (a type name or a mapping with 'type'), got a list"])
+        #expect(messages == ["t.yaml:1:1: optimizer: expected an optimizer (a type name or a mapping with 'type'), got a list"])
         let missing = specMessages { _ = try ComponentSpec(node: node("{units: 3}"), path: "model.layers[0]", kind: .layer) }
         #expect(missing == ["t.yaml:1:1: model.layers[0]: missing required key 'type'"])
         let badType = specMessages { _ = try ComponentSpec(node: node("{type: 3}"), path: "model.layers[0]", kind: .layer) }

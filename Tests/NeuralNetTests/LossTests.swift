@@ -60,6 +60,32 @@ import TestSupport
         #expect(comparison.isWithin(2e-2), "\(fixture.name): \(comparison)")
     }
 
+    /// The loss as a `Layer` from logits `[N, K]` to `[1]`, so TestSupport's checker can drive it.
+    final class LossLayer: Layer {
+        let loss: CrossEntropyLoss, labels: [Int]
+        private var gradient: Tensor?
+        init(_ loss: CrossEntropyLoss, labels: [Int]) { (self.loss, self.labels) = (loss, labels) }
+        var parameters: [Parameter] { [] }
+        func outputShape(for inputShape: [Int]) throws -> [Int] { [1] }
+        func forward(_ input: Tensor, mode: Mode) -> Tensor {
+            let (value, gradient) = loss(input, labels: labels)
+            self.gradient = gradient
+            return Tensor(shape: [1], storage: [value])
+        }
+        func backward(_ outputGradient: Tensor) -> Tensor {
+            guard var gradient else { preconditionFailure("LossLayer.backward without forward") }
+            for i in gradient.storage.indices { gradient.storage[i] *= outputGradient.storage[0] }
+            return gradient
+        }
+    }
+
+    @Test(arguments: cases)
+    func passesTheSharedGradientCheck(_ fixture: Case) {
+        let report = checkGradients(of: LossLayer(fixture.loss, labels: fixture.labels), input: fixture.logits.tensor,
+                                    step: 1e-2, tolerance: 2e-2)
+        #expect(report.passed, "\(fixture.name):\n\(report)")
+    }
+
     @Test func isStableForHugeLogits() {
         let logits = Tensor(shape: [2, 3], storage: [1000, -1000, 0, -5000, 5000, 4990])
         let (value, gradient) = CrossEntropyLoss()(logits, labels: [0, 2])

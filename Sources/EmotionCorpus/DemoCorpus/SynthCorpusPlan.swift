@@ -9,10 +9,13 @@ struct SynthClipSpec: Hashable, Sendable {
     var statement: Int
     var repetition: Int
 
-    /// `03-01-EE-II-SS-RR-AA.wav`: audio-only modality (03), speech channel (01).
-    var fileName: String {
-        String(format: "03-01-%02d-%02d-%02d-%02d-%02d.wav", emotion.ravdessCode, intensity, statement, repetition, actor)
+    /// The RAVDESS name: audio-only modality (03), speech channel (01), `03-01-EE-II-SS-RR-AA.wav`.
+    var name: RavdessFileName {
+        RavdessFileName(emotion: emotion, intensity: intensity == 2 ? .strong : .normal, statement: statement,
+                        repetition: repetition, actor: actor)
     }
+
+    var fileName: String { name.fileName }
 
     var relativePath: String { String(format: "Actor_%02d/", actor) + fileName }
 
@@ -25,12 +28,8 @@ struct SynthClipSpec: Hashable, Sendable {
         return emotionStart + within
     }
 
-    func clip(path: String) -> Clip {
-        Clip(path: path, label: emotion.rawValue, speaker: String(format: "%02d", actor),
-             gender: actor % 2 == 1 ? .male : .female,
-             attributes: ["intensity": intensity == 1 ? "normal" : "strong", "statement": String(format: "%02d", statement),
-                          "repetition": String(format: "%02d", repetition), "vocal_channel": "speech"])
-    }
+    /// The clip record the RAVDESS reader makes of this file.
+    func clip(path: String) -> Clip { RavdessSource.clip(path: path, name: name) }
 
     /// The 60 speech clips of `actor` in file-name order (neutral has no strong intensity).
     static func all(actor: Int) -> [SynthClipSpec] {

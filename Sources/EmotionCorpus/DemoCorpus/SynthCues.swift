@@ -9,7 +9,7 @@ enum SynthContour: Sendable {
         switch self {
         case .fall: return 0.5 - u
         case .riseFall: return sinf(Float.pi * u) - 0.35
-        case .rise: return -0.25 + 1.1 * smoothstep(0.55, 1, u)
+        case .rise: return 0.3 * sinf(Float.pi * u) - 0.2 + 0.55 * smoothstep(0.6, 1, u)
         case .fallRise: return 0.5 * cosf(1.8 * Float.pi * u)
         }
     }
@@ -75,18 +75,18 @@ struct SynthCues: Sendable {
                                         breathiness: 0.08, tension: 0.0, jitter: 0.006, shimmer: 0.03, tremorSemitones: 0)
         case .calm: return SynthCues(level: 0.23, rangeSemitones: 1.6, contour: .fall, rate: 0.91, loudnessDecibels: -2,
                                      breathiness: 0.15, tension: -0.25, jitter: 0.005, shimmer: 0.025, tremorSemitones: 0)
-        case .happy: return SynthCues(level: 0.52, rangeSemitones: 4.5, contour: .riseFall, rate: 1.10, loudnessDecibels: 3,
+        case .happy: return SynthCues(level: 0.52, rangeSemitones: 4.5, contour: .riseFall, rate: 1.08, loudnessDecibels: 3,
                                       breathiness: 0.08, tension: 0.3, jitter: 0.008, shimmer: 0.03, tremorSemitones: 0)
-        case .sad: return SynthCues(level: 0.16, rangeSemitones: 1.4, contour: .fall, rate: 0.78, loudnessDecibels: -5,
-                                    breathiness: 0.28, tension: -0.6, jitter: 0.014, shimmer: 0.05, tremorSemitones: 0.15)
+        case .sad: return SynthCues(level: 0.21, rangeSemitones: 1.5, contour: .fall, rate: 0.84, loudnessDecibels: -4,
+                                    breathiness: 0.26, tension: -0.5, jitter: 0.015, shimmer: 0.05, tremorSemitones: 0.2)
         case .angry: return SynthCues(level: 0.58, rangeSemitones: 4.0, contour: .fall, rate: 1.12, loudnessDecibels: 7,
                                       breathiness: 0.03, tension: 0.9, jitter: 0.012, shimmer: 0.04, tremorSemitones: 0)
-        case .fearful: return SynthCues(level: 0.55, rangeSemitones: 3.0, contour: .rise, rate: 1.20, loudnessDecibels: -1,
-                                        breathiness: 0.26, tension: -0.1, jitter: 0.018, shimmer: 0.05, tremorSemitones: 0.35)
+        case .fearful: return SynthCues(level: 0.36, rangeSemitones: 2.6, contour: .rise, rate: 1.08, loudnessDecibels: -2,
+                                        breathiness: 0.26, tension: -0.2, jitter: 0.018, shimmer: 0.05, tremorSemitones: 0.3)
         case .disgust: return SynthCues(level: 0.26, rangeSemitones: 3.2, contour: .fallRise, rate: 0.82, loudnessDecibels: 1,
                                         breathiness: 0.12, tension: 0.5, jitter: 0.010, shimmer: 0.04, tremorSemitones: 0)
-        case .surprised: return SynthCues(level: 0.60, rangeSemitones: 5.5, contour: .rise, rate: 1.05, loudnessDecibels: 3,
-                                          breathiness: 0.10, tension: 0.3, jitter: 0.008, shimmer: 0.03, tremorSemitones: 0)
+        case .surprised: return SynthCues(level: 0.55, rangeSemitones: 4.2, contour: .rise, rate: 1.07, loudnessDecibels: 3,
+                                          breathiness: 0.09, tension: 0.28, jitter: 0.008, shimmer: 0.03, tremorSemitones: 0)
         }
     }
 
@@ -97,10 +97,10 @@ struct SynthCues: Sendable {
     func varied(acting: inout CorpusRandom, take: inout CorpusRandom) -> SynthCues {
         func draw(_ random: inout CorpusRandom, _ sd: Double) -> Float { Float(random.normal() * sd) }
         var cues = self
-        cues.level += draw(&acting, 0.05) + draw(&take, 0.035)
+        cues.level += draw(&acting, 0.06) + draw(&take, 0.04)
         cues.rangeSemitones *= expf(draw(&acting, 0.15) + draw(&take, 0.12))
-        cues.rate *= expf(draw(&acting, 0.05) + draw(&take, 0.04))
-        cues.loudnessDecibels += draw(&acting, 1.5) + draw(&take, 1.5)
+        cues.rate *= expf(draw(&acting, 0.06) + draw(&take, 0.04))
+        cues.loudnessDecibels += draw(&acting, 2) + draw(&take, 1.5)
         cues.breathiness = max(0, cues.breathiness + draw(&acting, 0.04) + draw(&take, 0.03))
         cues.tension = min(1.2, max(-1.2, cues.tension + draw(&acting, 0.15) + draw(&take, 0.1)))
         cues.jitter *= expf(draw(&acting, 0.2) + draw(&take, 0.15))

@@ -147,7 +147,7 @@ public enum Experiment {
         let extractor = try components.makeFeatureExtractor()
         let data = resolved.data.options
         let loader = ClipLoader(sampleRate: data.sampleRate, duration: data.duration,
-                                normalization: ClipLoader.Normalization(rawValue: data.normalize) ?? .none)
+                                normalization: LoudnessNormalization(rawValue: data.normalize) ?? .none)
         let store = FeatureStore(cache: options.featureCache, extractor: extractor, loader: loader,
                                  showsProgress: options.progress == .terminal)
         let (raw, _) = try store.features(for: corpus.clips)
@@ -169,6 +169,11 @@ public enum Experiment {
         let optimizer = try components.makeOptimizer()
         let scheduler = try components.makeScheduler(baseLearningRate: Double(optimizer.learningRate))
         let train = side(split.train)
+        let augmentation = try components.makeAugmentation().map {
+            TrainingAugmentation(augmentation: Augmentation($0, seed: resolved.seed),
+                                 files: split.train.map { corpus.clips[$0].path }, loader: loader,
+                                 extractor: extractor, statistics: statistics)
+        }
         var weights: [Float]?
         if resolved.training.classWeights == "balanced" { weights = balancedWeights(train.labels, classes: classNames.count) }
         let encoder = JSONCoding.lineEncoder()
@@ -185,7 +190,7 @@ public enum Experiment {
             loss: CrossEntropyLoss(classWeights: weights), classNames: classNames, train: train,
             validation: split.validation.isEmpty ? nil : side(split.validation), test: side(split.test),
             options: .init(frames: frames, gradientClipNorm: resolved.training.gradClipNorm.map(Float.init),
-                           seed: seed),
+                           seed: seed, augmentation: augmentation),
             metadata: metadata)
     }
 

@@ -12,6 +12,9 @@ public protocol ExperimentComponents {
     /// The feature extractor.
     /// - Throws: `SpecError` or a feature configuration error.
     func makeFeatureExtractor() throws -> any FeatureExtractor
+    /// The training augmentation (`augment`), or nil when the spec lists none.
+    /// - Throws: `SpecError`.
+    func makeAugmentation() throws -> Augmentation.Configuration?
     /// The split.
     /// - Throws: `SpecError`.
     func makeSplit() throws -> any Split

@@ -32,9 +32,12 @@ public final class LogFileObserver: TrainingObserver {
 
     public func handle(_ event: TrainingEvent) -> TrainingDecision {
         _ = formatter.handle(event)
-        // Step lines never reach the plain log; flushing per epoch keeps the cost per epoch, not per step.
-        if case .stepEnded = event { return .proceed }
-        try? flush()
+        // One rewrite per epoch, once its `last` checkpoint is written: the log never runs ahead of what a resume
+        // keeps, and the cost stays one small atomic write per epoch.
+        switch event {
+        case .stepEnded, .epochEnded, .checkpointSaved(.best, _): return .proceed
+        case .runStarted, .checkpointSaved(.last, _), .runEnded: try? flush()
+        }
         return .proceed
     }
 }

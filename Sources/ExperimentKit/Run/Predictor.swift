@@ -49,7 +49,7 @@ public final class Predictor {
         let extractor = try components.makeFeatureExtractor()
         store = FeatureStore(cache: nil, extractor: extractor,
                              loader: ClipLoader(sampleRate: data.sampleRate, duration: data.duration,
-                                                normalization: ClipLoader.Normalization(rawValue: data.normalize) ?? .none),
+                                                normalization: LoudnessNormalization(rawValue: data.normalize) ?? .none),
                              showsProgress: false)
         model = try components.makeModel(inputShape: [frames, extractor.featureCount], classCount: classNames.count,
                                          seed: 0)

@@ -21,6 +21,43 @@ public struct LabeledFeatures: Sendable {
     public var count: Int { labels.count }
 }
 
+/// Training-time augmentation of the training side, with what it needs to rebuild features from audio.
+public struct TrainingAugmentation: Sendable {
+    /// The seeded steps; their streams are functions of `(seed, epoch, clip)`, so resuming needs no saved state.
+    public var augmentation: Augmentation
+    /// Audio file of each training clip (training-side order), read when a waveform step is configured.
+    public var files: [String]
+    /// How the clips were loaded.
+    public var loader: any AudioLoading
+    /// How features were extracted.
+    public var extractor: any FeatureExtractor
+    /// Normalisation fitted on the un-augmented training features.
+    public var statistics: NormalizationStats
+
+    /// Creates the record.
+    public init(augmentation: Augmentation, files: [String], loader: any AudioLoading, extractor: any FeatureExtractor,
+                statistics: NormalizationStats) {
+        self.augmentation = augmentation
+        self.files = files
+        self.loader = loader
+        self.extractor = extractor
+        self.statistics = statistics
+    }
+
+    /// The normalised, augmented features of training clip `clip` in `epoch`; `cached` is its un-augmented matrix.
+    /// - Throws: `AudioError` naming the file when a waveform step has to reload it.
+    func features(clip: Int, epoch: Int, cached: FeatureMatrix) throws -> FeatureMatrix {
+        var matrix = cached
+        if augmentation.changesWaveform {
+            let samples = try augmentation.waveform(loader.load(files[clip]), sampleRate: extractor.sampleRate,
+                                                    epoch: epoch, clip: clip)
+            matrix = statistics.apply(extractor.extract(samples))
+        }
+        // Masks go on the normalised features, so a masked cell is the training mean.
+        return augmentation.features(matrix, epoch: epoch, clip: clip)
+    }
+}
+
 /// A `Sequential` network trained with cross-entropy, an optimiser, an optional schedule and gradient clipping.
 ///
 /// Exact resume: the model, optimiser and schedule state are in the checkpoint files; every `Dropout` generator is
@@ -40,10 +77,13 @@ public final class SequentialTask: TrainingTask {
         public var seed: UInt64
         /// Metric `reduce_on_plateau` watches (`val_loss` by default, as Keras `ReduceLROnPlateau`).
         public var scheduleMonitor: String
+        /// Augmentation of training batches, if any.
+        public var augmentation: TrainingAugmentation?
 
         /// Creates the options.
         public init(frames: Int, evaluationBatchSize: Int = 64, gradientClipNorm: Float? = nil, seed: UInt64,
-                    scheduleMonitor: String = "val_loss") {
+                    scheduleMonitor: String = "val_loss", augmentation: TrainingAugmentation? = nil) {
+            self.augmentation = augmentation
             self.frames = frames
             self.evaluationBatchSize = evaluationBatchSize
             self.gradientClipNorm = gradientClipNorm
@@ -69,6 +109,7 @@ public final class SequentialTask: TrainingTask {
     private let validation: LabeledFeatures?
     private let test: LabeledFeatures
     private let metadata: [String: String]
+    private var epoch = 0
 
     /// A task over prepared data.
     /// - Parameters:
@@ -98,6 +139,7 @@ public final class SequentialTask: TrainingTask {
     }
 
     public func beginEpoch(_ epoch: Int) {
+        self.epoch = epoch
         for (index, layer) in model.layers.enumerated() {
             guard let dropout = layer as? Dropout else { continue }
             dropout.generator = RandomGenerator(seed: options.seed ^ UInt64(epoch) &* 0x9E37_79B9_7F4A_7C15
@@ -106,8 +148,18 @@ public final class SequentialTask: TrainingTask {
     }
 
     public func trainStep(_ indices: [Int]) throws -> BatchResult {
-        let batch = Batch.collate(indices, features: train.features, labels: train.labels, frames: options.frames)
+        let batch: Batch
+        if let augmentation = options.augmentation {
+            let matrices = try indices.map {
+                try augmentation.features(clip: $0, epoch: epoch, cached: train.features[$0])
+            }
+            batch = Batch.collate(Array(matrices.indices), features: matrices, labels: indices.map { train.labels[$0] },
+                                  frames: options.frames)
+        } else {
+            batch = Batch.collate(indices, features: train.features, labels: train.labels, frames: options.frames)
+        }
         let input = Tensor(shape: batch.shape, storage: batch.features)
+        let start = ProgressObserver.monotonicSeconds()
         let parameters = model.parameters
         optimizer.zeroGradients(parameters)
         let logits = model.forward(input, lengths: batch.lengths, mode: .training)
@@ -115,7 +167,8 @@ public final class SequentialTask: TrainingTask {
         _ = model.backward(gradient)
         if let norm = options.gradientClipNorm { GradientClipping.clipByGlobalNorm(parameters, maxNorm: norm) }
         optimizer.step(parameters)
-        return BatchResult(loss: Double(value), truth: batch.labels, predicted: Self.argmax(logits))
+        return BatchResult(loss: Double(value), truth: batch.labels, predicted: Self.argmax(logits),
+                           computeSeconds: ProgressObserver.monotonicSeconds() - start)
     }
 
     public func endEpoch(_ metrics: EpochMetrics) {

@@ -27,6 +27,11 @@ public struct SpecComponents: ExperimentComponents {
         try registries.features.make(spec.features)
     }
 
+    public func makeAugmentation() throws -> Augmentation.Configuration? {
+        guard !spec.augment.isEmpty else { return nil }
+        return AugmentationStep.configuration(try spec.augment.map { try registries.augmentations.make($0) })
+    }
+
     public func makeSplit() throws -> any Split {
         try registries.splits.make(spec.split)
     }

@@ -155,7 +155,7 @@ public final class TrainingLoop {
                                                                              (step + 1) * configuration.batchSize)])
             let before = clock()
             let batch = try task.trainStep(indices)
-            computeSeconds += clock() - before
+            computeSeconds += batch.computeSeconds ?? (clock() - before)
             guard batch.loss.isFinite else {
                 return .diverged("training loss became \(batch.loss) in epoch \(epoch), step \(step + 1)")
             }

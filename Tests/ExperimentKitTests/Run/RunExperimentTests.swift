@@ -18,6 +18,10 @@ struct TinyComponents: ExperimentComponents {
         try MFCC(.init(logMel: .init(sampleRate: 8000, fftSize: 256, hopLength: 256, melCount: 20), coefficientCount: 8))
     }
 
+    func makeAugmentation() throws -> Augmentation.Configuration? {
+        Augmentation.Configuration(noise: nil, specAugment: SpecAugment.Configuration(frequencyMasks: 1, frequencyMaskParameter: 2, timeMasks: 1, timeMaskParameter: 4))
+    }
+
     func makeSplit() throws -> any Split {
         SpeakerHoldoutSplit(.init(testSpeakers: ["04"], validationSpeakers: ["03"]))
     }

@@ -129,6 +129,8 @@ import Testing
         log.note("resumed from epoch 1")
         _ = log.handle(.stepEnded(StepProgress(epoch: 2, step: 1, stepsPerEpoch: 1, loss: 1, accuracy: 1)))
         _ = log.handle(.epochEnded(epochRecord(2)))
+        #expect(try String(contentsOf: file, encoding: .utf8) == "from the first process\n")
+        _ = log.handle(.checkpointSaved(kind: .last, epoch: 2))
         let text = try String(contentsOf: file, encoding: .utf8)
         #expect(text.hasPrefix("from the first process\nresumed from epoch 1\nepoch 2 loss 1.0000"))
         #expect(!text.contains("step"))

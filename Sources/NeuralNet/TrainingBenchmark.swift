@@ -1,0 +1,159 @@
+import Foundation
+
+/// The `exp bench train` workload: the default stack (`Sequential.defaultStack`) on random data, Adam, softmax
+/// cross-entropy, with the figures its PyTorch and Keras peers (`bench/peers/torch_train.py`, `keras_train.py`) print.
+///
+/// Training throughput is `batch / median step time` over `steps` steps after `warmupSteps`; inference is the median
+/// forward time at `batch`; latency is the median forward time of one example. Achieved GFLOP/s counts a training step
+/// as 3× the forward FLOPs (forward, input gradients, weight gradients); MFU divides it by the best `sgemm`
+/// throughput this process measures with the same BLAS and thread count.
+public enum TrainingBenchmark {
+    /// The sizes and thread count of a run.
+    public struct Options: Sendable {
+        public var batch = 32, frames = 301, features = 40, classes = 8, threads = 2
+        public var warmupSteps = 3, steps = 15, inferenceRepeats = 15, latencyRepeats = 60
+        /// Defaults as issue 3 specifies them: batch 32, 301 frames, 40 features, 8 classes, 2 threads.
+        public init() {}
+    }
+
+    /// Measured figures; JSON keys are snake_case and shared with the Python peers.
+    public struct Report: Codable, Sendable {
+        public var framework: String
+        public var batch, frames, features, classes, threads: Int
+        public var trainSamplesPerSecond: Double
+        public var trainStepMilliseconds: Double
+        public var inferSamplesPerSecond: Double
+        public var latencyMillisecondsBatch1: Double
+        public var peakRSSMegabytes: Double
+        public var flopsPerExample: Int
+        public var gigaflops: Double
+        public var gemmPeakGigaflops: Double
+        public var modelFlopUtilisation: Double
+        public var blasKernel: String
+        public var gemmCheckRelativeError: Double
+        public var finalLoss: Double
+
+        enum CodingKeys: String, CodingKey {
+            case framework, batch, frames, features, classes, threads
+            case trainSamplesPerSecond = "train_samples_per_s", trainStepMilliseconds = "train_step_ms"
+            case inferSamplesPerSecond = "infer_samples_per_s", latencyMillisecondsBatch1 = "latency_ms_b1"
+            case peakRSSMegabytes = "peak_rss_mb", flopsPerExample = "flops_per_example", gigaflops = "gflops"
+            case gemmPeakGigaflops = "gemm_peak_gflops", modelFlopUtilisation = "mfu", blasKernel = "blas_kernel"
+            case gemmCheckRelativeError = "gemm_check_rel_error", finalLoss = "final_loss"
+        }
+
+        /// One human-readable line.
+        public var summary: String {
+            String(format: "%@ [%@, %d threads] batch %d × %d × %d → %d classes: train %.0f samples/s (%.1f ms/step), "
+                   + "infer %.0f samples/s, latency b1 %.3f ms, peak RSS %.0f MB, %.2f MFLOP/example, %.1f GFLOP/s of "
+                   + "%.1f GEMM peak (MFU %.1f%%), GEMM check rel. error %.1e",
+                   framework, blasKernel, threads, batch, frames, features, classes, trainSamplesPerSecond,
+                   trainStepMilliseconds, inferSamplesPerSecond, latencyMillisecondsBatch1, peakRSSMegabytes,
+                   Double(flopsPerExample) / 1e6, gigaflops, gemmPeakGigaflops, modelFlopUtilisation * 100,
+                   gemmCheckRelativeError)
+        }
+    }
+
+    /// Runs the whole benchmark.
+    ///
+    /// - Throws: `ShapeError` if `frames` is too short for the default stack.
+    public static func run(_ options: Options) throws -> Report {
+        BLASRuntime.threadCount = options.threads
+        let gemmCheck = gemmCheckError()
+        let peak = gemmPeakGigaflops()
+        let model = try Sequential.defaultStack(frames: options.frames, features: options.features,
+                                                classes: options.classes, dropout: 0.3, seed: 1)
+        var generator = RandomGenerator(seed: 2)
+        let x = Tensor(shape: [options.batch, options.frames, options.features],
+                       storage: (0..<(options.batch * options.frames * options.features)).map { _ in generator.nextNormal() })
+        let labels = (0..<options.batch).map { $0 % options.classes }
+        let optimizer = Adam(learningRate: 1e-3), loss = CrossEntropyLoss()
+
+        var stepTimes: [Double] = [], lastLoss: Float = 0
+        for step in 0..<(options.warmupSteps + options.steps) {
+            let seconds = time { lastLoss = trainStep(model: model, loss: loss, optimizer: optimizer, input: x, labels: labels) }
+            if step >= options.warmupSteps { stepTimes.append(seconds) }
+        }
+        let inferenceBatch = slice(x, count: min(32, options.batch))
+        _ = model.forward(inferenceBatch, mode: .inference)
+        let inferTimes = (0..<options.inferenceRepeats).map { _ in time { _ = model.forward(inferenceBatch, mode: .inference) } }
+        let single = slice(x, count: 1)
+        _ = model.forward(single, mode: .inference)
+        let latencyTimes = (0..<options.latencyRepeats).map { _ in time { _ = model.forward(single, mode: .inference) } }
+
+        let flops = try model.flopsPerExample()
+        let step = median(stepTimes)
+        let trainRate = Double(options.batch) / step
+        let achieved = 3 * Double(flops) * trainRate / 1e9
+        return Report(
+            framework: "exp", batch: options.batch, frames: options.frames, features: options.features,
+            classes: options.classes, threads: options.threads, trainSamplesPerSecond: trainRate,
+            trainStepMilliseconds: step * 1e3, inferSamplesPerSecond: Double(inferenceBatch.shape[0]) / median(inferTimes),
+            latencyMillisecondsBatch1: median(latencyTimes) * 1e3, peakRSSMegabytes: peakResidentMegabytes(),
+            flopsPerExample: flops, gigaflops: achieved, gemmPeakGigaflops: peak, modelFlopUtilisation: achieved / peak,
+            blasKernel: BLASRuntime.kernelName, gemmCheckRelativeError: gemmCheck, finalLoss: Double(lastLoss))
+    }
+
+    /// The best of several 1024³ `sgemm` calls in GFLOP/s, with the current BLAS thread count.
+    public static func gemmPeakGigaflops(size: Int = 1024, repeats: Int = 8) -> Double {
+        var generator = RandomGenerator(seed: 3)
+        let a = Tensor(shape: [size, size], storage: (0..<(size * size)).map { _ in generator.nextUniform(-1, 1) })
+        let b = Tensor(shape: [size, size], storage: (0..<(size * size)).map { _ in generator.nextUniform(-1, 1) })
+        _ = a.matmul(b)
+        let best = (0..<repeats).map { _ in time { _ = a.matmul(b) } }.min() ?? .infinity
+        return 2 * Double(size * size * size) / best / 1e9
+    }
+
+    /// The largest relative error of BLAS `sgemm` against a naive Double matmul on odd shapes and every transpose
+    /// (so a kernel chosen at run time is checked before its speed is reported).
+    public static func gemmCheckError() -> Double {
+        var generator = RandomGenerator(seed: 4)
+        let (m, k, n) = (67, 45, 131)
+        var worst = 0.0
+        for (transposeA, transposeB) in [(false, false), (true, false), (false, true), (true, true)] {
+            let a = Tensor(shape: transposeA ? [k, m] : [m, k], storage: (0..<(m * k)).map { _ in generator.nextUniform(-1, 1) })
+            let b = Tensor(shape: transposeB ? [n, k] : [k, n], storage: (0..<(k * n)).map { _ in generator.nextUniform(-1, 1) })
+            let c = a.matmul(b, transposeSelf: transposeA, transposeOther: transposeB)
+            for i in 0..<m {
+                for j in 0..<n {
+                    var sum = 0.0
+                    for p in 0..<k {
+                        let left = transposeA ? a.storage[p * m + i] : a.storage[i * k + p]
+                        let right = transposeB ? b.storage[j * k + p] : b.storage[p * n + j]
+                        sum += Double(left) * Double(right)
+                    }
+                    worst = max(worst, abs(Double(c.storage[i * n + j]) - sum) / max(abs(sum), 1))
+                }
+            }
+        }
+        return worst
+    }
+
+    /// The process's peak resident set (`VmHWM` in `/proc/self/status`) in MB; 0 where that file does not exist.
+    public static func peakResidentMegabytes() -> Double {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return 0 }
+        for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
+            let kilobytes = line.split(separator: " ").dropFirst().first.flatMap { Double($0) } ?? 0
+            return kilobytes / 1024
+        }
+        return 0
+    }
+
+    private static func time(_ body: () -> Void) -> Double {
+        let start = DispatchTime.now().uptimeNanoseconds
+        body()
+        return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+    }
+
+    private static func median(_ values: [Double]) -> Double {
+        let sorted = values.sorted()
+        guard !sorted.isEmpty else { return .nan }
+        return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+    }
+
+    /// The first `count` examples of a batch `[N, …]`.
+    private static func slice(_ x: Tensor, count: Int) -> Tensor {
+        let stride = x.count / x.shape[0]
+        return Tensor(shape: [count] + x.shape.dropFirst(), storage: Array(x.storage[0..<(count * stride)]))
+    }
+}

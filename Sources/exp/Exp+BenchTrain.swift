@@ -1,0 +1,64 @@
+import ArgumentParser
+import Foundation
+import NeuralNet
+
+extension Exp.Bench {
+    /// `exp bench train`: train, infer and latency figures of the default stack on random data.
+    struct BenchTrain: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "train",
+            abstract: "Train and run the default model on random data; print samples/s, latency, peak RSS and MFU.",
+            discussion: """
+                Peers: bench/peers/torch_train.py and bench/peers/keras_train.py (`make bench-train`). \
+                OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE cap OpenBLAS at older kernels; unless --keep-blas-env is \
+                given, the command re-runs itself without them, checks its GEMM against a naive matmul and \
+                prints the kernel that ran.
+                """)
+
+        @Option(help: "Examples per training step.") var batch = 32
+        @Option(help: "Frames per example (T).") var frames = 301
+        @Option(help: "Features per frame (C).") var features = 40
+        @Option(help: "Output classes.") var classes = 8
+        @Option(help: "BLAS threads.") var threads = 2
+        @Option(help: "Measured training steps after 3 warm-up steps.") var steps = 15
+        @Flag(help: "Print one JSON object instead of a human line.") var json = false
+        @Flag(help: "Keep OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE as they are.") var keepBlasEnv = false
+
+        func validate() throws {
+            for (name, value) in [("--batch", batch), ("--features", features), ("--classes", classes),
+                                  ("--threads", threads), ("--steps", steps)] where value <= 0 {
+                throw ValidationError("\(name) must be > 0, got \(value)")
+            }
+            guard frames >= 20 else { throw ValidationError("--frames must be >= 20 for the default model, got \(frames)") }
+        }
+
+        func run() throws {
+            let variables = ["OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"]
+            let environment = ProcessInfo.processInfo.environment
+            if !keepBlasEnv, variables.contains(where: { environment[$0] != nil }) {
+                // OpenBLAS reads them when the library loads, so only a fresh process can run without them.
+                let child = Process()
+                child.executableURL = Bundle.main.executableURL ?? URL(fileURLWithPath: "/proc/self/exe")
+                child.arguments = Array(CommandLine.arguments.dropFirst())
+                child.environment = environment.filter { !variables.contains($0.key) }
+                try child.run()
+                child.waitUntilExit()
+                throw ExitCode(child.terminationStatus)
+            }
+            var options = TrainingBenchmark.Options()
+            (options.batch, options.frames, options.features, options.classes) = (batch, frames, features, classes)
+            (options.threads, options.steps) = (threads, steps)
+            let report = try TrainingBenchmark.run(options)
+            guard report.gemmCheckRelativeError < 1e-4 else {
+                throw ValidationError("BLAS kernel \(report.blasKernel) disagrees with the naive matmul (rel. error \(report.gemmCheckRelativeError))")
+            }
+            if json {
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.sortedKeys]
+                print(String(decoding: try encoder.encode(report), as: UTF8.self))
+            } else {
+                print(report.summary)
+            }
+        }
+    }
+}

@@ -1,0 +1,34 @@
+import NeuralNet
+import Testing
+
+/// The `exp bench train` workload on a tiny size: every figure is filled in, the GEMM check passes, and the FLOP count
+/// of the default stack agrees with the formula the PyTorch and Keras peers use (`bench/peers/torch_train.py`).
+@Suite struct TrainingBenchmarkTests {
+    /// The peers' `default_stack_flops(frames, features, classes)`.
+    static func peerFlops(frames: Int, features: Int, classes: Int) -> Int {
+        let t1 = frames - 4, t2 = t1 / 2 - 4, t3 = t2 / 2
+        return 2 * t1 * 64 * features * 5 + 2 * t2 * 128 * 64 * 5 + 2 * t3 * 4 * 128 * (128 + 128)
+            + 2 * t3 * 4 * 64 * (128 + 64) + 2 * 64 * 64 + 2 * 64 * classes
+    }
+
+    @Test(arguments: [(301, 40, 8), (20, 6, 8), (57, 13, 5)])
+    func flopCountMatchesThePeers(_ size: (Int, Int, Int)) throws {
+        let model = try Sequential.defaultStack(frames: size.0, features: size.1, classes: size.2)
+        #expect(try model.flopsPerExample() == Self.peerFlops(frames: size.0, features: size.1, classes: size.2))
+    }
+
+    @Test func tinyRunFillsEveryFigure() throws {
+        var options = TrainingBenchmark.Options()
+        (options.batch, options.frames, options.features, options.classes, options.threads) = (4, 20, 6, 3, 1)
+        (options.warmupSteps, options.steps, options.inferenceRepeats, options.latencyRepeats) = (1, 2, 2, 2)
+        let threads = BLASRuntime.threadCount
+        defer { BLASRuntime.threadCount = threads }
+        let report = try TrainingBenchmark.run(options)
+        #expect(report.gemmCheckRelativeError < 1e-5)
+        #expect(report.trainSamplesPerSecond > 0 && report.inferSamplesPerSecond > 0 && report.latencyMillisecondsBatch1 > 0)
+        #expect(report.gemmPeakGigaflops > 0 && report.modelFlopUtilisation > 0)
+        #expect(report.peakRSSMegabytes > 0 && report.finalLoss.isFinite)
+        #expect(report.flopsPerExample == Self.peerFlops(frames: 20, features: 6, classes: 3))
+        #expect(report.summary.hasPrefix("exp [\(report.blasKernel), 1 threads] batch 4 × 20 × 6 → 3 classes"))
+    }
+}
