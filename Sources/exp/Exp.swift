@@ -16,6 +16,7 @@ struct Exp: AsyncParsableCommand {
             Run.self,
             Show.self,
             Predict.self,
+            Sweep.self,
         ]
     )
 }
