@@ -75,14 +75,25 @@ public struct Corpus: Sendable, Equatable, Codable {
     }
 
     /// A copy in which every clip carries its file's SHA-256 (clips that already have one are kept as they are).
-    /// - Throws: `CorpusError.unreadableFile` naming a file that cannot be read.
+    /// Files are hashed on all cores.
+    /// - Throws: `CorpusError.unreadableFile` naming the first file (in clip order) that cannot be read.
     public func withContentHashes() throws -> Corpus {
+        let missing = clips.indices.filter { clips[$0].contentHash == nil }
+        guard !missing.isEmpty else { return self }
+        let paths = missing.map { clips[$0].path }
+        let hashes = HashSlots(count: paths.count)
+        DispatchQueue.concurrentPerform(iterations: paths.count) { slot in
+            hashes.set(slot, Result { try ContentHash.ofFile(paths[slot]) })
+        }
         var copy = self
-        for index in copy.clips.indices where copy.clips[index].contentHash == nil {
-            do {
-                copy.clips[index].contentHash = try ContentHash.ofFile(copy.clips[index].path)
-            } catch {
-                throw CorpusError.unreadableFile(path: copy.clips[index].path, reason: "\(error)")
+        for (slot, index) in missing.enumerated() {
+            switch hashes.values[slot] {
+            case .success(let hash)?:
+                copy.clips[index].contentHash = hash
+            case .failure(let error)?:
+                throw CorpusError.unreadableFile(path: paths[slot], reason: "cannot hash it: \(error)")
+            case nil:
+                preconditionFailure("withContentHashes: slot \(slot) of \(paths.count) was never filled")
             }
         }
         return copy
@@ -134,5 +145,21 @@ struct BadFileCollector {
             return false
         }
         return true
+    }
+}
+
+/// Hash results written by `concurrentPerform` workers, one slot per worker iteration.
+private final class HashSlots: @unchecked Sendable {
+    private let lock = NSLock()
+    private(set) var values: [Result<String, Error>?]
+
+    init(count: Int) {
+        values = Array(repeating: nil, count: count)
+    }
+
+    func set(_ slot: Int, _ value: Result<String, Error>) {
+        lock.lock()
+        values[slot] = value
+        lock.unlock()
     }
 }

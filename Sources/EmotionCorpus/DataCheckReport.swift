@@ -6,7 +6,9 @@ import Foundation
 public struct DataCheckReport: Sendable, Equatable, Codable {
     /// How many clips share one value (a sample rate, a channel count, a format).
     public struct ValueCount: Sendable, Equatable, Codable {
+        /// The value as text (`"48000"`, `"2"`, `"WAV/Signed 16 bit PCM"`).
         public var value: String
+        /// Clips with that value.
         public var count: Int
 
         /// Creates a tally entry.
@@ -18,30 +20,45 @@ public struct DataCheckReport: Sendable, Equatable, Codable {
 
     /// One speaker's clip counts per label (speaker `nil` collects clips without speaker).
     public struct SpeakerRow: Sendable, Equatable, Codable {
+        /// Speaker identifier, `nil` for clips without one.
         public var speaker: String?
+        /// Speaker gender when known.
         public var gender: Gender?
         /// Counts in `DataCheckReport.classes` order.
         public var counts: [Int]
+        /// All clips of the speaker.
         public var total: Int
     }
 
     /// Minimum, mean and maximum clip duration in seconds.
     public struct Durations: Sendable, Equatable, Codable {
+        /// Shortest clip.
         public var min: Double
+        /// Mean over clips.
         public var mean: Double
+        /// Longest clip.
         public var max: Double
     }
 
+    /// Corpus name (`ravdess`, the manifest name, the folder name).
     public var corpus: String
+    /// Directory or manifest read.
     public var root: String
+    /// Readable clips.
     public var clipCount: Int
+    /// Labels in corpus order.
     public var classes: [String]
+    /// One row per speaker, sorted; clips without speaker last.
     public var speakers: [SpeakerRow]
     /// Clips per label over all speakers, in `classes` order.
     public var classTotals: [Int]
+    /// Clips per sample rate in Hz, ascending.
     public var sampleRates: [ValueCount]
+    /// Clips per channel count, ascending.
     public var channels: [ValueCount]
+    /// Clips per container/encoding.
     public var formats: [ValueCount]
+    /// Clip durations in seconds.
     public var durations: Durations
     /// Malformed or undecodable files the scan left out.
     public var unreadable: [SkippedFile]

@@ -35,6 +35,7 @@ public struct FolderSource: CorpusSource {
         }
     }
 
+    /// The options this value was built from.
     public var configuration: Configuration
 
     /// Creates a reader with `configuration`.

@@ -14,8 +14,8 @@ import Foundation
 public enum LoudnessNormalization: String, Sendable, Hashable, Codable, CaseIterable {
     case none, peak, rms
 
-    /// Peak level after `.peak` normalisation, in linear full-scale units.
-    public static let targetPeak: Float = 0.99
+    /// Peak level after `.peak` normalisation, in linear full-scale units (1.0, as `librosa.util.normalize`).
+    public static let targetPeak: Float = 1
     /// RMS level after `.rms` normalisation, in dBFS.
     public static let targetRMSDecibels: Double = -20
 

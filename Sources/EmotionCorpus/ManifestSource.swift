@@ -45,6 +45,7 @@ public struct ManifestSource: CorpusSource {
         }
     }
 
+    /// The options this value was built from.
     public var configuration: Configuration
 
     /// Creates a reader with `configuration`.

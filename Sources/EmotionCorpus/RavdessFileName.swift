@@ -28,10 +28,13 @@ public struct RavdessFileName: Sendable, Hashable, Codable {
         case normal = 1, strong = 2
     }
 
+    /// Field 1.
     public var modality: Modality
     /// `.speech` or `.song` (never `.both`).
     public var vocalChannel: VocalChannel
+    /// Field 3.
     public var emotion: Emotion
+    /// Field 4 (always `.normal` for neutral).
     public var intensity: Intensity
     /// Statement 1 or 2 (field 5).
     public var statement: Int

@@ -41,6 +41,7 @@ public struct RavdessSource: CorpusSource {
         }
     }
 
+    /// The options this value was built from.
     public var configuration: Configuration
 
     /// Creates a reader with `configuration`.

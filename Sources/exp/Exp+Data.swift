@@ -7,8 +7,8 @@ extension Exp {
     struct DataCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "data",
-            abstract: "Inspect and fetch corpora.",
-            subcommands: [Check.self, Fetch.self]
+            abstract: "Inspect, fetch and synthesise corpora.",
+            subcommands: [Check.self, Fetch.self, DataSynth.self]
         )
     }
 }

@@ -79,6 +79,18 @@ import ZIPFoundation
         #expect(try leftovers(in: parent) == ["ravdess"])
     }
 
+    @Test func completePartFileIsUsedWhenTheServerHasNothingLeft() async throws {
+        let parent = try CorpusFixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: parent) }
+        let server = try LoopbackHTTPServer(body: Self.archive)
+        defer { server.stop() }
+        try Data(Self.archive).write(to: URL(fileURLWithPath: "\(parent)/ravdess.zip.part"))
+        let summary = try await fetcher(server, into: parent).run()
+        #expect(summary.fileCount == 1440)
+        #expect(server.receivedRequests.count == 1 && server.receivedRequests[0].contains("ange: bytes=\(Self.archive.count)-"))
+        #expect(try leftovers(in: parent) == ["ravdess"])
+    }
+
     @Test func retriesResumeWithinOneRun() async throws {
         let parent = try CorpusFixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: parent) }

@@ -114,6 +114,11 @@ final class LoopbackHTTPServer: @unchecked Sendable {
         var extra = ""
         if let range = text.split(separator: "\r\n").first(where: { $0.lowercased().hasPrefix("range: bytes=") }) {
             start = Int(range.dropFirst("range: bytes=".count).split(separator: "-").first ?? "") ?? 0
+            guard start < body.count else {
+                send(connection, "HTTP/1.1 416 Range Not Satisfiable\r\nContent-Range: bytes */\(body.count)\r\n" +
+                     "Content-Length: 0\r\nConnection: close\r\n\r\n")
+                return
+            }
             status = "206 Partial Content"
             extra = "Content-Range: bytes \(start)-\(body.count - 1)/\(body.count)\r\n"
         }

@@ -65,6 +65,7 @@ private final class DownloadDelegate: NSObject, URLSessionDataDelegate, @uncheck
     private var written: Int64
     private var total: Int64?
     private var failure: CorpusError?
+    private var alreadyComplete = false
     private var continuation: CheckedContinuation<Void, Error>?
 
     init(handle: FileHandle, existing: Int64, url: URL, progress: (@Sendable (Int64, Int64?) -> Void)?) {
@@ -92,6 +93,11 @@ private final class DownloadDelegate: NSObject, URLSessionDataDelegate, @uncheck
             case 206:
                 try handle.seek(toOffset: UInt64(written))
                 total = length.map { $0 + written }
+            case 416 where written > 0:
+                // Nothing left to send: the part file already holds the whole body (verification follows).
+                alreadyComplete = true
+                completionHandler(.cancel)
+                return
             case 200:
                 // The server ignored the range: start over.
                 try handle.truncate(atOffset: 0)
@@ -131,13 +137,14 @@ private final class DownloadDelegate: NSObject, URLSessionDataDelegate, @uncheck
         let continuation = self.continuation
         self.continuation = nil
         var outcome = failure
-        if outcome == nil, let error {
-            outcome = .fetch(reason: "download of \(url.absoluteString) interrupted after \(written) bytes " +
-                             "(\(error.localizedDescription)); run again to resume")
-        }
-        if outcome == nil, let total, written != total {
-            outcome = .fetch(reason: "download of \(url.absoluteString) ended at \(written) of \(total) bytes; " +
-                             "run again to resume")
+        if outcome == nil, !alreadyComplete {
+            if let error {
+                outcome = .fetch(reason: "download of \(url.absoluteString) interrupted after \(written) bytes " +
+                                 "(\(error.localizedDescription)); run again to resume")
+            } else if let total, written != total {
+                outcome = .fetch(reason: "download of \(url.absoluteString) ended at \(written) of \(total) bytes; " +
+                                 "run again to resume")
+            }
         }
         lock.unlock()
         try? handle.synchronize()

@@ -42,6 +42,7 @@ public struct LeaveOneSpeakerOutSplit: Split {
         }
     }
 
+    /// The options this value was built from.
     public var configuration: Configuration
 
     /// Creates the split with `configuration`.

@@ -20,6 +20,7 @@ public struct ManifestSplit: Split {
         public func encode(to encoder: Encoder) throws {}
     }
 
+    /// The options this value was built from.
     public var configuration: Configuration
 
     /// Creates the split.

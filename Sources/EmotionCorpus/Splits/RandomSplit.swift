@@ -37,6 +37,7 @@ public struct RandomSplit: Split {
         }
     }
 
+    /// The options this value was built from.
     public var configuration: Configuration
 
     /// Creates the split with `configuration`.

@@ -54,6 +54,7 @@ public struct SpeakerHoldoutSplit: Split {
         }
     }
 
+    /// The options this value was built from.
     public var configuration: Configuration
 
     /// Creates the split with `configuration`.

@@ -55,6 +55,7 @@ public struct SpeakerKFoldSplit: Split {
         }
     }
 
+    /// The options this value was built from.
     public var configuration: Configuration
 
     /// Creates the split with `configuration`.

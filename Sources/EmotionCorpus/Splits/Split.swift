@@ -33,8 +33,11 @@ public protocol Split: Sendable {
 public struct SplitResult: Sendable, Equatable, Codable {
     /// `Split.summary` of the split that produced this result.
     public var split: String
+    /// Training clip indices, ascending.
     public var train: [Int]
+    /// Validation clip indices, ascending (empty when the split has no validation side).
     public var validation: [Int]
+    /// Test clip indices, ascending.
     public var test: [Int]
     /// Clips left out of every side (duplicates across speakers in a speaker split).
     public var excluded: [Int]
@@ -42,7 +45,9 @@ public struct SplitResult: Sendable, Equatable, Codable {
     public var movedDuplicates: [Int]
     /// Sorted speakers with at least one clip on each side (empty when the corpus has no speakers).
     public var trainSpeakers: [String]
+    /// Sorted speakers on the validation side.
     public var validationSpeakers: [String]
+    /// Sorted speakers on the test side.
     public var testSpeakers: [String]
 
     /// Creates a result from its parts (`Split.apply` is the usual way; `verify` checks a hand-built one).

@@ -36,6 +36,7 @@ public struct StatementHoldoutSplit: Split {
         }
     }
 
+    /// The options this value was built from.
     public var configuration: Configuration
 
     /// Creates the split with `configuration`.
