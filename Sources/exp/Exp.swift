@@ -13,6 +13,8 @@ struct Exp: AsyncParsableCommand {
             Features.self,
             DataCommand.self,
             Bench.self,
+            Compare.self,
+            Diff.self,
         ]
     )
 }
