@@ -15,6 +15,7 @@ struct Exp: AsyncParsableCommand {
             Bench.self,
             Compare.self,
             Diff.self,
+            Report.self,
         ]
     )
 }

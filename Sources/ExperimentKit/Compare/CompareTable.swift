@@ -37,6 +37,8 @@ public struct CompareTable: Sendable {
     public var rows: [[CompareCell]]
     /// Decimals used by `table` and `md`.
     public var precision: Int
+    /// The runs that passed the filter, sorted (before `top` when grouping).
+    public var runs: [RunRow]
     /// Columns printed at `precision` (metrics); the others print exactly (parameters, attributes).
     public var roundedColumns: Set<String>
 
@@ -46,7 +48,8 @@ public struct CompareTable: Sendable {
 
     /// Filters, sorts, groups and selects columns.
     /// - Throws: `CompareError` for a bad `--where` expression or a key no run has.
-    public init(runs: [RunRow], options: CompareOptions) throws {
+    public init(runs all: [RunRow], options: CompareOptions) throws {
+        let runs = all
         var keys = Set<String>()
         for run in runs {
             keys.formUnion(run.attributes.keys)
@@ -73,10 +76,12 @@ public struct CompareTable: Sendable {
         if options.groupBy.isEmpty {
             selected = Self.sorted(selected, by: options.sort.isEmpty ? ["run"] : options.sort) { $0.value($1) }
             if let top = options.top { selected = Array(selected.prefix(top)) }
+            self.runs = selected
             let keys = options.columns ?? Self.defaultColumns(selected, allParams: options.allParams)
             columns = keys
             rows = selected.map { run in keys.map { .value(run.value($0)) } }
         } else {
+            self.runs = selected
             let groups = Self.group(selected, by: options.groupBy)
             let metricKeys = options.columns?.filter { !options.groupBy.contains($0) && $0 != "n" }
                 ?? Self.metricColumns(selected)
