@@ -16,6 +16,7 @@ struct Exp: AsyncParsableCommand {
             Compare.self,
             Diff.self,
             Report.self,
+            Export.self,
         ]
     )
 }
