@@ -31,6 +31,12 @@ release: deps
 test: deps
 	$(SWIFT) test
 
+## demo: synthesise the demo corpus into data/demo if absent, train experiments/demo.yaml, show the run.
+demo: release
+	@test -d data/demo || $(RELEASE_EXP) data synth --out data/demo --sample-rate 16000
+	$(RELEASE_EXP) run experiments/demo.yaml
+	$(RELEASE_EXP) show demo
+
 install: release
 	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 0755 $(RELEASE_EXP) $(DESTDIR)$(PREFIX)/bin/exp

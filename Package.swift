@@ -63,6 +63,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "ExperimentKitTests", dependencies: ["ExperimentKit", "TestSupport"]),
+        .testTarget(name: "ExpTests", dependencies: ["exp", "ExperimentKit", "EmotionCorpus", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

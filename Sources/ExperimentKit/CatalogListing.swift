@@ -11,7 +11,7 @@ public enum CatalogListing {
             for entry in entries {
                 lines.append("  \(entry.name): \(entry.summary)")
                 let rows = entry.options.map { option in
-                    [option.name, option.type, option.isRequired ? "required" : "default \(option.defaultValue ?? .null)", option.doc]
+                    [option.name, option.type, option.isRequired ? "required" : "default \(option.dependentDefault ?? (option.defaultValue ?? .null).description)", option.doc]
                 }
                 let widths = (0..<3).map { column in rows.map { $0[column].count }.max() ?? 0 }
                 for row in rows {

@@ -21,16 +21,26 @@ public struct Registration<Component, Context>: Sendable {
                      "\(Configuration.self).options lists \(listed.sorted()) but its CodingKeys are \(Configuration.acceptedKeys.sorted())")
         self.summary = summary
         self.options = Self.derivingDefaults(Configuration.self)
-        self.resolveOptions = { spec in try Self.encodedOptions(spec.decode(Configuration.self)) }
+        self.resolveOptions = { spec in
+            // Every listed option appears in the resolved spec, `null` where the configuration omits an absent value.
+            var options = try Self.encodedOptions(spec.decode(Configuration.self))
+            for name in listed where options[name] == nil { options[name] = .null }
+            return options
+        }
         self.build = { spec, context in try make(spec.decode(Configuration.self), context) }
     }
 
-    private static func encodedOptions(_ configuration: some Encodable) throws -> [String: JSONValue] {
-        guard case .object(let object) = try JSONValue(encoding: configuration) else {
-            preconditionFailure("\(type(of: configuration)) must encode as a keyed container")
+    private static func encodedOptions<Configuration: Encodable>(_ configuration: Configuration) throws -> [String: JSONValue] {
+        // Nested under a key, since JSONEncoder rejects a top-level value that encodes nothing (option-less types).
+        guard case .object(let outer) = try JSONValue(encoding: Nested(options: configuration)) else { return [:] }
+        switch outer["options"] {
+        case .object(let object)?: return object
+        case nil, .null?: return [:]
+        case let other?: preconditionFailure("\(Configuration.self) must encode as a keyed container, got \(other)")
         }
-        return object
     }
+
+    private struct Nested<Value: Encodable>: Encodable { let options: Value }
 
     private static func derivingDefaults<Configuration: ComponentConfiguration>(
         _ type: Configuration.Type

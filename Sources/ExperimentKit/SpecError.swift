@@ -65,16 +65,20 @@ public enum SpecError: Error, Sendable, Equatable, CustomStringConvertible {
 
 /// Every problem found in one spec, reported together so a user fixes them in one pass.
 public struct SpecErrors: Error, Sendable, Equatable, CustomStringConvertible {
-    /// The problems, ordered by file, line and column (override and file-level errors first).
+    /// The problems: those without a position first, then spec files, override values and defaults, each by
+    /// file, line and column.
     public let errors: [SpecError]
 
     /// Collects `errors`, ordering them by location.
     public init(_ errors: [SpecError]) {
         precondition(!errors.isEmpty, "SpecErrors needs at least one error")
+        func key(_ error: SpecError) -> (Int, String, Int, Int) {
+            guard let location = error.location else { return (0, "", 0, 0) }
+            let group = location.file.hasPrefix("<") ? 3 : location.file.hasPrefix("override '") ? 2 : 1
+            return (group, location.file, location.line, location.column)
+        }
         self.errors = errors.enumerated().sorted { a, b in
-            let la = a.element.location, lb = b.element.location
-            let ka = (la?.file ?? "", la?.line ?? 0, la?.column ?? 0)
-            let kb = (lb?.file ?? "", lb?.line ?? 0, lb?.column ?? 0)
+            let ka = key(a.element), kb = key(b.element)
             return ka != kb ? ka < kb : a.offset < b.offset
         }.map(\.element)
     }

@@ -38,8 +38,9 @@ struct SpecReader {
         let name = readName()
         let seed = readSeed()
         let data = try readData()
-        let features = try component("features", .feature, default: Defaults.features)
+        let features = try readFeatures(sampleRate: data?.1.options.sampleRate)
         let augment = try list("augment", .augmentation, default: Defaults.augment)
+        rejectRepeatedAugmentations()
         let layers = try readModel()
         let optimizer = try component("optimizer", .optimizer, default: Defaults.optimizer)
         // Absent or null means a constant learning rate; `.none` here means the section failed.
@@ -123,6 +124,32 @@ struct SpecReader {
         return (corpus.0, ResolvedData(corpus: corpus.1, options: options))
     }
 
+    /// `features`, with `sample_rate` taken from `data.sample_rate` when the extractor has that option: clips are
+    /// resampled to the data rate before extraction, so a different extractor rate is an error.
+    private mutating func readFeatures(sampleRate: Int?) throws -> (ComponentSpec, ResolvedComponent)? {
+        let node = tree["features"] ?? .plain(Defaults.features, at: Defaults.location)
+        return try collector.capture {
+            var spec = try ComponentSpec(node: node, path: "features", kind: .feature)
+            let entry = registries.catalog(.feature).entries.first { $0.name == spec.type }
+            if let sampleRate, entry?.options.contains(where: { $0.name == "sample_rate" }) == true,
+               var entries = spec.options.entries {
+                if let given = spec.options["sample_rate"] {
+                    if given.scalarKind == .int, given.scalarText.flatMap({ Int($0) }) != sampleRate {
+                        throw SpecError.invalidValue(given.location, path: "features.sample_rate", message:
+                            "sample_rate must equal data.sample_rate (\(sampleRate)), since clips are resampled to it "
+                            + "before feature extraction. Received: sample_rate=\(given.scalarText ?? "")")
+                    }
+                } else {
+                    let location = tree["data"]?["sample_rate"]?.location ?? Defaults.location
+                    entries.append(SpecNode.Entry(key: "sample_rate", keyLocation: location,
+                                                  value: .plain(String(sampleRate), at: location)))
+                    spec.options = SpecNode(.mapping(entries), at: spec.options.location)
+                }
+            }
+            return (spec, try registries.catalog(.feature).resolve(spec))
+        }
+    }
+
     private mutating func readModel() throws -> [(ComponentSpec, ResolvedComponent)]? {
         let model = tree["model"] ?? Defaults.emptyMapping
         guard model.isNull || model.entries != nil else {
@@ -174,6 +201,20 @@ struct SpecReader {
             if let result { resolved.append(result) } else { failed = true }
         }
         return failed ? nil : resolved
+    }
+
+    /// Each augmentation type may appear once: EmotionCorpus applies them in a fixed order, not list order.
+    private mutating func rejectRepeatedAugmentations() {
+        var first: [String: Int] = [:]
+        for (index, item) in (tree["augment"]?.items ?? []).enumerated() {
+            guard let spec = try? ComponentSpec(node: item, path: SpecPath.index("augment", index), kind: .augmentation) else { continue }
+            if let earlier = first[spec.type] {
+                collector.record(.invalidValue(spec.typeLocation, path: SpecPath.key(spec.path, "type"), message:
+                    "'\(spec.type)' is already listed at augment[\(earlier)]; each augmentation may appear once"))
+            } else {
+                first[spec.type] = index
+            }
+        }
     }
 
     /// `units: classes` (a plain scalar) becomes the class count, keeping its location.

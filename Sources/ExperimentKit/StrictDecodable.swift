@@ -99,16 +99,22 @@ public struct OptionInfo: Sendable, Equatable {
     /// The default as decoded from a mapping with only the required options (`nil` for required ones); filled in
     /// by `Registration`.
     public internal(set) var defaultValue: JSONValue?
+    /// How the default is shown when it depends on other options (e.g. `pool_size` for a pooling stride).
+    public var dependentDefault: String?
 
-    /// An option with a default (whatever the configuration's decoder supplies when the key is absent).
-    public static func optional(_ name: String, _ type: String, _ doc: String, choices: [String] = []) -> OptionInfo {
-        OptionInfo(name: name, type: type, doc: doc, choices: choices, requiredExample: nil, defaultValue: nil)
+    /// An option with a default (whatever the configuration's decoder supplies when the key is absent);
+    /// `dependentDefault` describes a default that follows another option.
+    public static func optional(_ name: String, _ type: String, _ doc: String, choices: [String] = [],
+                                dependentDefault: String? = nil) -> OptionInfo {
+        OptionInfo(name: name, type: type, doc: doc, choices: choices, requiredExample: nil, defaultValue: nil,
+                   dependentDefault: dependentDefault)
     }
 
     /// An option the user must give; `example` is a valid YAML value for it.
     public static func required(_ name: String, _ type: String, example: String, _ doc: String,
                                 choices: [String] = []) -> OptionInfo {
-        OptionInfo(name: name, type: type, doc: doc, choices: choices, requiredExample: example, defaultValue: nil)
+        OptionInfo(name: name, type: type, doc: doc, choices: choices, requiredExample: example, defaultValue: nil,
+                   dependentDefault: nil)
     }
 
     /// True when the option has no default.

@@ -27,8 +27,14 @@ enum StrictDecoder {
         } catch let error as any OptionError {
             // A configuration that range-checks inside `init(from:)` (AudioFeatures does) names the key itself.
             let target = error.optionKey.flatMap { mapping.descendant(dotted: $0) } ?? mapping
+            var message = error.optionMessage
+            if let choices = options.first(where: { $0.name == error.optionKey })?.choices, let text = target.scalarText,
+               !choices.isEmpty, !choices.contains(text), !message.contains("Did you mean") {
+                let suggestion = didYouMean(text, among: choices)
+                if !suggestion.isEmpty { message += "." + suggestion }
+            }
             errors.append(.invalidValue(target.location, path: error.optionKey.map { SpecPath.key(path, $0) } ?? path,
-                                        message: error.optionMessage))
+                                        message: message))
         } catch {
             errors.append(.invalidValue(mapping.location, path: path, message: "\(error)"))
         }
@@ -86,8 +92,10 @@ enum StrictDecoder {
                                      message: "expected one of \(option.choices.joined(separator: ", ")), got \(node.described)."
                                         + didYouMean(node.scalarText ?? "", among: option.choices))
             }
-            return .invalidValue(node.location, path: nodePath,
-                                 message: "invalid value \(node.described): \(context.debugDescription)")
+            // Configurations that range-check while decoding (EmotionCorpus) put a keras-style message here.
+            let message = context.debugDescription.contains("Received:")
+                ? context.debugDescription : "invalid value \(node.described): \(context.debugDescription)"
+            return .invalidValue(node.location, path: nodePath, message: message)
         @unknown default:
             return .invalidValue(root.location, path: path, message: "\(error)")
         }

@@ -40,9 +40,11 @@ extension Exp {
             var failed = 0
             for file in specs {
                 do {
-                    let spec = try ExperimentSpec.load(file: file, overrides: overrides, registries: RegistryScope.current,
+                    let registries = RegistryScope.current
+                    let spec = try ExperimentSpec.load(file: file, overrides: overrides, registries: registries,
                                                        classCount: classes)
-                    print("\(file): valid\n\(spec.resolved.summary)\n")
+                    let model = try spec.buildModel(registries: registries, inputShape: spec.inputShape(registries: registries))
+                    print("\(file): valid\n\(spec.resolved.summary)\n\n\(model.summary())\n")
                 } catch let errors as SpecErrors {
                     failed += 1
                     let count = errors.errors.count

@@ -185,3 +185,17 @@ import Testing
         #expect(!resolved.canonicalJSON.contains("sweep"))
     }
 }
+
+@Suite struct ErrorOrderTests {
+    @Test func fileErrorsComeBeforeOverrideAndDefaultErrors() throws {
+        var registries = Fakes.registries
+        registries.install(Registry<String, Void>(kind: .split))   // nothing registered: the default split fails
+        let tree = try Override.apply([Override.parse("seed=x")], to: node("name: z\ntraining: {epochs: 0}\n", file: "z.yaml"))
+        let messages = specMessages { _ = try ExperimentSpec(tree: tree, file: "z.yaml", registries: registries, classCount: 8) }
+        #expect(messages == [
+            "z.yaml:2:20: training.epochs: epochs must be > 0. Received: epochs=0",
+            "override 'seed=x':1:6: seed: expected an integer, got 'x'",
+            "<default>:1:1: split.type: unknown split type 'speaker_holdout'. No split types are registered.",
+        ])
+    }
+}

@@ -168,7 +168,7 @@ enum Fakes {
                 FakeLayer(name: "lstm", inputShape: shape, outputShape: [config.units]) },
             "dropout": Registration(FakeDropout.self, "Dropout") { _, shape in
                 FakeLayer(name: "dropout", inputShape: shape, outputShape: shape) },
-            "relu": Registration(NoOptions.self, "max(0, x)") { _, shape in
+            "relu": Registration(EmptyConfiguration.self, "max(0, x)") { _, shape in
                 FakeLayer(name: "relu", inputShape: shape, outputShape: shape) },
         ])
     }
@@ -181,7 +181,7 @@ enum Fakes {
         ]))
         registries.install(Registry<String, Void>(kind: .optimizer, [
             "adam": Registration(FakeAdam.self, "Adam") { config, _ in "adam \(config.learningRate)" },
-            "sgd": Registration(NoOptions.self, "Plain SGD") { _, _ in "sgd" },
+            "sgd": Registration(EmptyConfiguration.self, "Plain SGD") { _, _ in "sgd" },
         ]))
         registries.install(Registry<String, Void>(kind: .corpus, [
             "ravdess": Registration(FakeCorpus.self, "RAVDESS speech") { config, _ in config.root },
@@ -190,9 +190,9 @@ enum Fakes {
             "speaker_holdout": Registration(FakeSplit.self, "Hold out speakers") { _, _ in "split" },
         ]))
         registries.install(Registry<String, Void>(kind: .metric, [
-            "accuracy": Registration(NoOptions.self, "Fraction correct") { _, _ in "accuracy" },
-            "uar": Registration(NoOptions.self, "Unweighted average recall") { _, _ in "uar" },
-            "macro_f1": Registration(NoOptions.self, "Mean F1 over classes") { _, _ in "macro_f1" },
+            "accuracy": Registration(EmptyConfiguration.self, "Fraction correct") { _, _ in "accuracy" },
+            "uar": Registration(EmptyConfiguration.self, "Unweighted average recall") { _, _ in "uar" },
+            "macro_f1": Registration(EmptyConfiguration.self, "Mean F1 over classes") { _, _ in "macro_f1" },
         ]))
         registries.install(Registry<String, Void>(kind: .schedule, [
             "reduce_on_plateau": Registration(FakePool.self, "Reduce on plateau") { _, _ in "plateau" },

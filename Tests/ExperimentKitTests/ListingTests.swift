@@ -39,3 +39,11 @@ import Testing
         #expect(lines.last == "metrics    accuracy, uar")
     }
 }
+
+@Suite struct BuiltinListingTests {
+    @Test func defaultsThatFollowAnotherOptionAreNamed() {
+        let text = CatalogListing.render(.builtins, kinds: [.layer, .feature])
+        #expect(text.contains("    stride     int > 0       default pool_size  Step between windows\n"))
+        #expect(text.contains("    sample_rate  int > 0                           default data.sample_rate  Input rate in Hz (librosa sr)\n"))
+    }
+}

@@ -81,7 +81,7 @@ import Testing
 
     @Test func pluginCanAddAWholeNewKindTable() throws {
         var registries = Registries()
-        registries.register("zcr", Registration<Int, Void>(NoOptions.self, "Zero-crossing rate") { _, _ in 1 }, as: .feature)
+        registries.register("zcr", Registration<Int, Void>(EmptyConfiguration.self, "Zero-crossing rate") { _, _ in 1 }, as: .feature)
         let table: Registry<Int, Void> = registries.registry(.feature)
         let spec = try ComponentSpec(node: node("zcr"), path: "features", kind: .feature)
         #expect(try table.make(spec) == 1)
@@ -90,7 +90,7 @@ import Testing
 
     @Test func commandsSeeTheRegistriesBoundForTheirTask() throws {
         var extended = Fakes.registries
-        extended.register("swish", Registration(NoOptions.self, "x·sigmoid(x) (plugin)") { _, shape in
+        extended.register("swish", Registration(EmptyConfiguration.self, "x·sigmoid(x) (plugin)") { _, shape in
             FakeLayer(name: "swish", inputShape: shape, outputShape: shape)
         }, as: .layer)
         let tree = try node("name: p\nmodel: {layers: [{type: dense, units: 3}, swish]}\n")

@@ -16,7 +16,7 @@ import Testing
         let spec = try ComponentSpec(node: node("- relu").items![0], path: "model.layers[1]", kind: .layer)
         #expect(spec.type == "relu")
         #expect(spec.options.entries == [])
-        #expect(try spec.decode(NoOptions.self) == NoOptions())
+        #expect(try spec.decode(EmptyConfiguration.self) == EmptyConfiguration())
     }
 
     @Test func unknownKeyListsValidKeysAndSuggests() throws {

@@ -123,6 +123,12 @@ public enum Experiment {
         var resume = false
         if case .resume = session.plan { resume = true }
         let outcome = loop.run(resume: resume)
+        if let overhead = outcome.overheadFraction {
+            log.note(String(format: "time in this process: %.1f s of epochs, %.1f s compute, "
+                + "%.2f%% batching, metrics, logging and checkpoints", outcome.processSeconds,
+                outcome.processComputeSeconds, 100 * overhead))
+            try? log.flush()
+        }
         try session.finish(outcome)
         result.status = outcome.status
         result.test = outcome.test

@@ -108,6 +108,7 @@ public final class SequentialTask: TrainingTask {
     public func trainStep(_ indices: [Int]) throws -> BatchResult {
         let batch = Batch.collate(indices, features: train.features, labels: train.labels, frames: options.frames)
         let input = Tensor(shape: batch.shape, storage: batch.features)
+        let start = ProgressObserver.monotonicSeconds()
         let parameters = model.parameters
         optimizer.zeroGradients(parameters)
         let logits = model.forward(input, lengths: batch.lengths, mode: .training)
@@ -115,7 +116,8 @@ public final class SequentialTask: TrainingTask {
         _ = model.backward(gradient)
         if let norm = options.gradientClipNorm { GradientClipping.clipByGlobalNorm(parameters, maxNorm: norm) }
         optimizer.step(parameters)
-        return BatchResult(loss: Double(value), truth: batch.labels, predicted: Self.argmax(logits))
+        return BatchResult(loss: Double(value), truth: batch.labels, predicted: Self.argmax(logits),
+                           computeSeconds: ProgressObserver.monotonicSeconds() - start)
     }
 
     public func endEpoch(_ metrics: EpochMetrics) {

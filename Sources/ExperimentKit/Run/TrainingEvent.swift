@@ -51,9 +51,10 @@ public struct EpochMetrics: Codable, Sendable, Equatable {
     public var train: MetricSummary
     /// Metrics on the validation split, if there is one.
     public var validation: MetricSummary?
-    /// Wall-clock seconds for the epoch, evaluation included.
+    /// Wall-clock seconds of training and validation (the checkpoint writes that follow are not included; `log.txt`
+    /// reports the overall share of time outside compute).
     public var seconds: Double
-    /// Seconds spent in forward, backward and optimiser steps (the rest is batching, metrics, logging, checkpoints).
+    /// Of `seconds`, the time in forward, backward and optimiser updates and in validation (batch assembly excluded).
     public var computeSeconds: Double
 
     enum CodingKeys: String, CodingKey {

@@ -52,6 +52,15 @@ public final class TrainingLoop {
         public var error: String?
         /// Training and evaluation seconds over all processes.
         public var elapsedSeconds: Double
+        /// Wall-clock seconds of the epochs this process trained, checkpoints and logging included.
+        public var processSeconds: Double = 0
+        /// Of `processSeconds`, the seconds in forward, backward, optimiser steps and validation forward passes.
+        public var processComputeSeconds: Double = 0
+
+        /// The share of `processSeconds` outside compute: batching, metrics, logging, checkpoints.
+        public var overheadFraction: Double? {
+            processSeconds > 0 ? max(0, processSeconds - processComputeSeconds) / processSeconds : nil
+        }
     }
 
     private let task: any TrainingTask
@@ -62,6 +71,8 @@ public final class TrainingLoop {
     private let clock: () -> Double
     private let name: String
     private let id: String
+    private var processSeconds = 0.0
+    private var processComputeSeconds = 0.0
     /// Called after each epoch's `last` checkpoint is on disk (the runner updates `run.json` there).
     public var epochCommitted: (LoopState) throws -> Void = { _ in }
 
@@ -119,6 +130,8 @@ public final class TrainingLoop {
                 } catch {
                     return finish(.failed, state: state, error: "\(error)")
                 }
+                processSeconds += clock() - start
+                processComputeSeconds += metrics.computeSeconds
             }
             epoch += 1
         }
@@ -142,7 +155,7 @@ public final class TrainingLoop {
                                                                              (step + 1) * configuration.batchSize)])
             let before = clock()
             let batch = try task.trainStep(indices)
-            computeSeconds += clock() - before
+            computeSeconds += batch.computeSeconds ?? (clock() - before)
             guard batch.loss.isFinite else {
                 return .diverged("training loss became \(batch.loss) in epoch \(epoch), step \(step + 1)")
             }
@@ -226,7 +239,8 @@ public final class TrainingLoop {
     private func finish(_ status: RunStatus, state: LoopState, error: String?,
                         test: ClassificationMetrics? = nil) -> Outcome {
         let outcome = Outcome(status: status, epochsCompleted: state.epoch, bestEpoch: state.best.bestEpoch,
-                              test: test, error: error, elapsedSeconds: state.elapsedSeconds)
+                              test: test, error: error, elapsedSeconds: state.elapsedSeconds,
+                              processSeconds: processSeconds, processComputeSeconds: processComputeSeconds)
         broadcast(.runEnded(RunSummary(status: status, epochsCompleted: state.epoch, bestEpoch: state.best.bestEpoch,
                                        test: test, error: error)))
         return outcome

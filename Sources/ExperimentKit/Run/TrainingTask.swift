@@ -8,12 +8,15 @@ public struct BatchResult: Sendable, Equatable {
     public var truth: [Int]
     /// Predicted class index per example.
     public var predicted: [Int]
+    /// Seconds of forward, backward and optimiser update alone (batch assembly excluded), if the task measured it.
+    public var computeSeconds: Double?
 
     /// Creates the record.
-    public init(loss: Double, truth: [Int], predicted: [Int]) {
+    public init(loss: Double, truth: [Int], predicted: [Int], computeSeconds: Double? = nil) {
         self.loss = loss
         self.truth = truth
         self.predicted = predicted
+        self.computeSeconds = computeSeconds
     }
 }
 

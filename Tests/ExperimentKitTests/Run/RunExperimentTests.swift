@@ -102,6 +102,21 @@ struct TinyComponents: ExperimentComponents {
         #expect(report.contains("status     completed after 2 epochs"))
         #expect(report.contains("confusion matrix (rows = truth, columns = prediction)"))
 
+        // Predicting the test clips one by one from best.safetensors must give back the test confusion matrix.
+        let predictor = try Predictor(run: directory.url, checkpoint: .best, components: TinyComponents(root: corpus))
+        let files = split.test.map { corpus + "/" + $0 }
+        let predictions = try predictor.predict(files)
+        let scanned = try TinyComponents(root: corpus).makeCorpus()
+        let truth = files.map { file in scanned.clips.firstIndex { $0.path.hasSuffix(file.split(separator: "/").last.map(String.init) ?? "") } }
+            .map { scanned.labelIndices[$0 ?? 0] }
+        let predicted = predictions.map { prediction in predictor.classNames.firstIndex(of: prediction.label) ?? -1 }
+        #expect(ClassificationMetrics(truth: truth, predicted: predicted, classNames: predictor.classNames)
+            .confusionMatrix == metrics.confusionMatrix)
+        #expect(predictions.allSatisfy { abs($0.probabilities.reduce(0, +) - 1) < 1e-9 })
+        let csv = try Predictor.render(Array(predictions.prefix(2)), format: "csv")
+        #expect(csv.hasPrefix("file,label,neutral,calm,happy,sad,angry,fearful,disgust,surprised\n\(files[0]),"))
+        #expect(try Predictor.audioFiles([corpus + "/Actor_04"]) == files.sorted())
+
         let again = try Experiment.run(spec, components: TinyComponents(root: corpus), options: options(runs, cache: cache))
         #expect(again.skipped && again.status == .completed)
     }

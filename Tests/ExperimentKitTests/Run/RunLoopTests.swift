@@ -156,6 +156,10 @@ import Testing
         let bestEpoch = try #require(outcomeValue.bestEpoch)
         #expect(losses[bestEpoch - 1] == losses.min())
         #expect(outcomeValue.epochsCompleted - bestEpoch == 2)
+        #expect(outcomeValue.processSeconds >= outcomeValue.processComputeSeconds)
+        #expect(outcomeValue.processComputeSeconds > 0)
+        let overhead = try #require(outcomeValue.overheadFraction)
+        #expect((0 ... 1).contains(overhead))
         // The test metrics are those of the best weights: re-evaluating best.safetensors gives the same.
         let check = SoftmaxTask()
         _ = try check.loadCheckpoint(from: session.directory.checkpoint(.best))

@@ -1,5 +1,5 @@
 /// The configuration of a component that takes no options (`relu`, `accuracy`): any key is an unknown key.
-public struct NoOptions: ComponentConfiguration, Equatable {
+public struct EmptyConfiguration: ComponentConfiguration, Equatable {
     /// No keys.
     public enum CodingKeys: CodingKey, CaseIterable {}
 

@@ -1,0 +1,44 @@
+import AudioFeatures
+import NeuralNet
+
+extension ExperimentSpec {
+    /// The model's per-example input shape `[T, C]`: the feature matrix of `data.duration` seconds of audio.
+    ///
+    /// - Throws: `SpecErrors` if the feature extractor cannot be built.
+    public func inputShape(registries: Registries) throws -> [Int] {
+        let extractor = try registries.features.make(features)
+        let samples = Int((resolved.data.options.duration * Double(resolved.data.options.sampleRate)).rounded())
+        // The frame count depends on padding and centring choices; extracting silence asks the extractor itself.
+        let matrix = extractor.extract([Float](repeating: 0, count: samples))
+        return [matrix.frameCount, extractor.featureCount]
+    }
+
+    /// Builds the network for `inputShape`, checking each spec layer's shape in turn (Keras-style shape inference).
+    ///
+    /// - Throws: `SpecErrors` naming the first layer that cannot take its input, at that layer's line.
+    public func buildModel(registries: Registries, inputShape: [Int], seed: UInt64? = nil) throws -> Sequential {
+        let table = registries.layers
+        var shape = inputShape
+        var built: [any Layer] = []
+        for (index, spec) in layers.enumerated() {
+            let incoming = shape
+            do {
+                let stage = try table.make(spec, context: LayerContext(inputShape: incoming, isLast: index == layers.count - 1))
+                for layer in stage { shape = try layer.outputShape(for: shape) }
+                built += stage
+            } catch let error as ShapeError {
+                throw SpecErrors([.invalidValue(spec.typeLocation, path: spec.path, message: "\(error)")])
+            } catch let error as any OptionError {
+                let target = error.optionKey.flatMap { spec.options[$0] }
+                throw SpecErrors([.invalidValue(target?.location ?? spec.typeLocation,
+                                                path: error.optionKey.map { SpecPath.key(spec.path, $0) } ?? spec.path,
+                                                message: error.optionMessage)])
+            }
+        }
+        do {
+            return try Sequential(built, inputShape: inputShape, seed: seed)
+        } catch let error as ShapeError {
+            throw SpecErrors([.invalidValue(tree["model"]?.location ?? Defaults.location, path: "model.layers", message: "\(error)")])
+        }
+    }
+}

@@ -1,0 +1,132 @@
+import AudioFeatures
+import EmotionCorpus
+import Foundation
+import NeuralNet
+
+/// The predicted class of one audio file with the probability of every class.
+public struct Prediction: Codable, Sendable, Equatable {
+    /// The file as given (or found in a given directory).
+    public var file: String
+    /// The most probable class.
+    public var label: String
+    /// Softmax probability per class, in `classes` order.
+    public var probabilities: [Double]
+    /// Class names.
+    public var classes: [String]
+}
+
+/// Classifies audio files with a run's checkpoint, using the class names, normalisation statistics, clip options
+/// and input length stored in the checkpoint, so any WAV/FLAC at any sample rate goes through the same pipeline as
+/// the training clips.
+public final class Predictor {
+    /// Class names from the checkpoint.
+    public let classNames: [String]
+    private let model: Sequential
+    private let store: FeatureStore
+    private let statistics: NormalizationStats
+    private let frames: Int
+
+    /// Loads `kind` of the run at `run`, rebuilding the network with `components`.
+    /// - Throws: `RunError.readFailed` for a checkpoint without the run metadata; `CheckpointError` for a corrupt
+    ///   or mismatching file.
+    public init(run: URL, checkpoint kind: CheckpointKind = .best, components: any ExperimentComponents) throws {
+        let url = RunDirectory(existing: run).checkpoint(kind)
+        let metadata = try Checkpoint.read(url).metadata
+        func field<T: Decodable>(_ key: String, _ type: T.Type) throws -> T {
+            guard let text = metadata[key] else {
+                throw RunError.readFailed(path: url.path, reason: "checkpoint metadata has no '\(key)'")
+            }
+            do {
+                return try JSONCoding.decoder().decode(T.self, from: Data(text.utf8))
+            } catch {
+                throw RunError.readFailed(path: url.path, reason: "checkpoint metadata '\(key)' is invalid (\(error))")
+            }
+        }
+        classNames = try field("exp.class_names", [String].self)
+        statistics = try field("exp.normalization", NormalizationStats.self)
+        frames = try field("exp.frames", Int.self)
+        let data = try field("exp.data", DataOptions.self)
+        let extractor = try components.makeFeatureExtractor()
+        store = FeatureStore(cache: nil, extractor: extractor,
+                             loader: ClipLoader(sampleRate: data.sampleRate, duration: data.duration,
+                                                normalization: ClipLoader.Normalization(rawValue: data.normalize) ?? .none),
+                             showsProgress: false)
+        model = try components.makeModel(inputShape: [frames, extractor.featureCount], classCount: classNames.count,
+                                         seed: 0)
+        try Checkpoint.load(into: model, from: url)
+    }
+
+    /// Predictions for `files`, in order.
+    /// - Throws: `AudioError` (or the store's error) naming a file that cannot be read.
+    public func predict(_ files: [String]) throws -> [Prediction] {
+        try files.map { file in
+            let matrix = statistics.apply(try store.features(forFile: file).features)
+            let batch = Batch.collate([0], features: [matrix], labels: [0], frames: frames)
+            let logits = model.forward(Tensor(shape: batch.shape, storage: batch.features), lengths: batch.lengths,
+                                       mode: .inference)
+            let top = logits.storage.max() ?? 0
+            let exponentials = logits.storage.map { exp(Double($0 - top)) }
+            let total = exponentials.reduce(0, +)
+            let probabilities = exponentials.map { $0 / total }
+            let best = probabilities.indices.max { probabilities[$0] < probabilities[$1] } ?? 0
+            return Prediction(file: file, label: classNames[best], probabilities: probabilities, classes: classNames)
+        }
+    }
+
+    /// The audio files named by `paths`: files as given, directories searched recursively for `.wav`/`.flac`
+    /// (sorted).
+    /// - Throws: `RunError.readFailed` for a path that does not exist or a directory without audio.
+    public static func audioFiles(_ paths: [String]) throws -> [String] {
+        var files: [String] = []
+        for path in paths {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+                throw RunError.readFailed(path: path, reason: "no such file or directory")
+            }
+            guard isDirectory.boolValue else {
+                files.append(path)
+                continue
+            }
+            let found = (FileManager.default.enumerator(atPath: path)?.allObjects as? [String] ?? [])
+                .filter { ["wav", "flac"].contains(($0 as NSString).pathExtension.lowercased()) }
+                .sorted()
+                .map { (path as NSString).appendingPathComponent($0) }
+            guard !found.isEmpty else { throw RunError.readFailed(path: path, reason: "no .wav or .flac files inside") }
+            files += found
+        }
+        return files
+    }
+
+    /// `table`, `json` or `csv` text of `predictions`.
+    public static func render(_ predictions: [Prediction], format: String) throws -> String {
+        let classes = predictions.first?.classes ?? []
+        switch format {
+        case "json":
+            return String(decoding: try JSONCoding.encoder().encode(predictions), as: UTF8.self) + "\n"
+        case "csv":
+            let header = (["file", "label"] + classes).joined(separator: ",")
+            let rows = predictions.map { prediction in
+                ([csvField(prediction.file), prediction.label]
+                    + prediction.probabilities.map { String(format: "%.6f", $0) }).joined(separator: ",")
+            }
+            return ([header] + rows).joined(separator: "\n") + "\n"
+        default:
+            let width = max(4, predictions.map(\.file.count).max() ?? 0)
+            let header = "file".padding(toLength: width, withPad: " ", startingAt: 0) + "  label      "
+                + classes.map { String($0.prefix(8)).padding(toLength: 9, withPad: " ", startingAt: 0) }.joined()
+            let rows = predictions.map { prediction in
+                prediction.file.padding(toLength: width, withPad: " ", startingAt: 0) + "  "
+                    + prediction.label.padding(toLength: 11, withPad: " ", startingAt: 0)
+                    + prediction.probabilities.map {
+                        String(format: "%.3f", $0).padding(toLength: 9, withPad: " ", startingAt: 0)
+                    }.joined()
+            }
+            return ([header] + rows).joined(separator: "\n") + "\n"
+        }
+    }
+
+    private static func csvField(_ text: String) -> String {
+        text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" })
+            ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
+    }
+}

@@ -1,0 +1,62 @@
+import Foundation
+import Testing
+import TestSupport
+@testable import ExperimentKit
+
+/// `docs/schema/*.json` must describe what the code writes: every written key is a schema property, every required
+/// property is written, and enumerated values agree.
+@Suite struct ArtifactSchemaTests {
+    static let schemaDirectory = ReferenceData.directory  // Tests/Reference/Data
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("docs/schema")
+
+    static func schema(_ name: String) throws -> [String: Any] {
+        let data = try Data(contentsOf: schemaDirectory.appendingPathComponent(name))
+        return try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+    }
+
+    static func object(_ value: some Encodable) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: JSONCoding.encoder().encode(value)) as? [String: Any])
+    }
+
+    /// Checks `object` against `schema`'s `properties`/`required`, recursing into nested object schemas.
+    static func check(_ object: [String: Any], against schema: [String: Any], path: String) {
+        let properties = schema["properties"] as? [String: Any] ?? [:]
+        for key in object.keys {
+            #expect(properties[key] != nil, "\(path).\(key) is written but not in the schema")
+        }
+        for key in schema["required"] as? [String] ?? [] {
+            #expect(object[key] != nil, "\(path).\(key) is required by the schema but not written")
+        }
+        for (key, value) in object {
+            guard let property = properties[key] as? [String: Any] else { continue }
+            if let nested = value as? [String: Any], property["properties"] != nil {
+                check(nested, against: property, path: "\(path).\(key)")
+            }
+            if let items = property["items"] as? [String: Any], items["properties"] != nil,
+               let array = value as? [[String: Any]] {
+                for (index, element) in array.enumerated() { check(element, against: items, path: "\(path).\(key)[\(index)]") }
+            }
+        }
+    }
+
+    @Test func runRecordMatchesItsSchema() throws {
+        var record = RunRecord(id: "demo-0123456789", name: "demo", seed: 42, threads: 2, expVersion: "0.1.0",
+                               gitCommit: String(repeating: "a", count: 40), host: "node", created: Date())
+        record.error = "loss became nan"
+        record.dataFingerprint = String(repeating: "f", count: 64)
+        record.split = SplitMembership(train: ["a.wav"], validation: ["b.wav"], test: ["c.wav"])
+        record.bestEpoch = 3
+        record.timings.ended = Date()
+        let schema = try Self.schema("run.schema.json")
+        Self.check(try Self.object(record), against: schema, path: "run")
+        let statuses = (schema["properties"] as? [String: Any]).flatMap { $0["status"] as? [String: Any] }?["enum"]
+        #expect((statuses as? [String])?.sorted() == RunStatus.allCases.map(\.rawValue).sorted())
+    }
+
+    @Test func metricsMatchTheirSchema() throws {
+        let metrics = ClassificationMetrics(truth: [0, 1, 2, 2], predicted: [0, 2, 2, 1], classNames: ["a", "b", "c"],
+                                            loss: 0.7)
+        Self.check(try Self.object(metrics), against: try Self.schema("metrics.schema.json"), path: "metrics")
+    }
+}
