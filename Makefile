@@ -6,7 +6,7 @@ DEB_PACKAGES := pkg-config libsndfile1-dev libfftw3-dev libopenblas-dev libsoxr-
 RELEASE_EXP = $(shell $(SWIFT) build -c release --show-bin-path)/exp
 VENV    := bench/.venv
 
-.PHONY: deps build release test demo bench bench-features install clean
+.PHONY: deps build release test demo bench bench-features install clean test-ecosystem
 
 ## deps: install the Debian -dev packages exp links against (as root), or print the command to do so.
 deps:
@@ -61,3 +61,13 @@ bench-features: release
 	$(RELEASE_EXP) bench features --corpus "$$corpus" --threads 2 && \
 	env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 \
 	  $(PYTHON) bench/peers/librosa_features.py --corpus "$$corpus" --compare $(BENCH_DIR)/exp-1.json $(BENCH_DIR)/exp-2.json
+
+## test-ecosystem: real DVC, TensorBoard and MLflow (installed into $(VENV) from PyPI) read what exp exports.
+test-ecosystem: deps
+	$(SWIFT) build --product exp
+	@test -x "$(PYTHON)" || python3 -m venv $(VENV)
+	@if ! $(PYTHON) -m pip install -q -r Tests/Reference/requirements-export.txt; then \
+	  if ! $(PYTHON) -m pip download -q --no-deps -d /tmp/exp-pip-probe pip >/dev/null 2>&1; then \
+	    echo "SKIPPED test-ecosystem: the PyPI registry is unreachable, so dvc/tensorboard/mlflow cannot be installed"; exit 0; \
+	  fi; exit 1; fi; \
+	sh Tests/Ecosystem/run_ecosystem.sh "$$($(SWIFT) build --show-bin-path)/exp" "$(PYTHON)"

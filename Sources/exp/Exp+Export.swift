@@ -12,6 +12,7 @@ extension Exp {
         /// `exp export mlflow --tracking-uri URI [PATH...]`.
         struct MLflow: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
+                commandName: "mlflow",
                 abstract: "Log runs (params, metric histories, tags, artifacts) to an MLflow tracking server.")
 
             @Option(help: "The tracking server, e.g. http://127.0.0.1:5000.")
@@ -57,6 +58,7 @@ extension Exp {
         /// `exp export files [PATH...]`: DVCLive files and the TensorBoard event file for existing runs.
         struct Files: ParsableCommand {
             static let configuration = CommandConfiguration(
+                commandName: "files",
                 abstract: "(Re)write dvclive/ and tensorboard/ files inside existing run directories.")
 
             @Argument(help: "Runs roots, experiment folders or run directories (default: $EXP_RUNS_DIR or runs).")
