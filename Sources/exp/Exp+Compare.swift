@@ -20,7 +20,7 @@ extension Exp {
         @Argument(help: "Runs roots, experiment folders or run directories.")
         var paths: [String] = []
 
-        @Option(help: "Sort keys, comma-separated; prefix '-' for descending (e.g. -test.uar).")
+        @Option(parsing: .unconditional, help: "Sort keys, comma-separated; prefix '-' for descending (e.g. -test.uar).")
         var sort: String?
 
         @Option(name: .customLong("where"), help: "Filter, e.g. \"test.uar > 0.5 and features.type in [mfcc, logmel]\".")

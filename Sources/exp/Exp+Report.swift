@@ -17,7 +17,7 @@ extension Exp {
         @Option(help: "Page title.")
         var title: String = "exp report"
 
-        @Option(help: "Sort keys, comma-separated; prefix '-' for descending.")
+        @Option(parsing: .unconditional, help: "Sort keys, comma-separated; prefix '-' for descending.")
         var sort: String?
 
         @Option(name: .customLong("where"), help: "Filter expression, as for exp compare.")

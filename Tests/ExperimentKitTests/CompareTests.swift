@@ -291,4 +291,14 @@ import Testing
         #expect(text.contains("attributes: identical"))
         #expect(throws: CompareError.self) { try RunDiff.load(a, root) }
     }
+
+    /// The hand scanner agrees with the spec layer's regex-based typing on every shape of plain scalar.
+    @Test func scalarTypingMatchesSpecTyping() {
+        let samples = ["", "~", "null", "true", "False", "0", "-12", "+7", "0o17", "0o8", "0x1F", "0xg", "1.", ".5",
+                       "1e-3", "3E+4", "-2.5e", "1.2.3", ".", "-", "+.inf", ".NaN", "mfcc", "1e", "e3", "12a",
+                       "0x", "07", "-.5e-2", "classes", "3.0", "1_000"]
+        for sample in samples {
+            #expect(ScalarTyping.kind(sample) == ScalarKind(resolving: sample), "\(sample)")
+        }
+    }
 }

@@ -54,7 +54,8 @@ public struct RunRow: Sendable {
         }
         if let text = try? String(contentsOf: run.spec, encoding: .utf8) {
             do {
-                if let node = try Yams.compose(yaml: text) { flatten(node, prefix: "", into: &row.params) }
+                // The basic resolver skips Yams' regex-based tag resolution; ScalarTyping types scalars instead.
+                if let node = try Yams.compose(yaml: text, .basic) { flatten(node, prefix: "", into: &row.params) }
                 row.params["name"] = nil
             } catch {
                 notes.append("spec.yaml does not parse")
@@ -68,12 +69,48 @@ public struct RunRow: Sendable {
             }
         }
         do {
-            add(history: try HistoryLog.read(run.history), to: &row.metrics)
+            add(history: try history(run.history), to: &row.metrics)
         } catch {
             notes.append("history.jsonl has a broken line")
         }
         row.note = notes.isEmpty ? nil : notes.joined(separator: "; ")
         return row
+    }
+
+    /// The per-epoch summaries of `history.jsonl`. Each line is the run layer's compact JSON, so the flat `train`
+    /// and `validation` objects are scanned directly: for 1,000 runs, `Codable` (and even `JSONSerialization`) cost
+    /// more than everything else together. Anything unexpected falls back to `HistoryLog.read`, which names a
+    /// broken line.
+    static func history(_ url: URL) throws -> [(train: MetricSummary, validation: MetricSummary?)] {
+        guard let data = FileManager.default.contents(atPath: url.path) else { return [] }
+        var epochs: [(train: MetricSummary, validation: MetricSummary?)] = []
+        for line in data.split(separator: 0x0A) where !line.isEmpty {
+            let bytes = Array(line)
+            guard let train = summary(named: "\"train\":{", in: bytes) else {
+                return try HistoryLog.read(url).map { ($0.train, $0.validation) }
+            }
+            epochs.append((train, summary(named: "\"validation\":{", in: bytes)))
+        }
+        return epochs
+    }
+
+    /// The `MetricSummary` in the flat object that follows `key` in `bytes`, or nil.
+    static func summary(named key: String, in bytes: [UInt8]) -> MetricSummary? {
+        let pattern = Array(key.utf8)
+        guard bytes.count > pattern.count,
+              let start = (0 ... bytes.count - pattern.count).first(where: { bytes[$0 ..< $0 + pattern.count].elementsEqual(pattern) }),
+              let end = bytes[(start + pattern.count)...].firstIndex(of: UInt8(ascii: "}")) else { return nil }
+        var values: [String: Double] = [:]
+        for pair in bytes[(start + pattern.count) ..< end].split(separator: UInt8(ascii: ",")) {
+            guard let colon = pair.firstIndex(of: UInt8(ascii: ":")) else { return nil }
+            let name = String(decoding: pair[pair.startIndex ..< colon].filter { $0 != UInt8(ascii: "\"") }, as: UTF8.self)
+            let text = String(decoding: pair[(colon + 1)...].filter { $0 != UInt8(ascii: "\"") }, as: UTF8.self)
+            guard let value = Double(text) else { return nil }
+            values[name] = value
+        }
+        guard let loss = values["loss"], let accuracy = values["accuracy"], let uar = values["uar"],
+              let macroF1 = values["macro_f1"] else { return nil }
+        return MetricSummary(loss: loss, accuracy: accuracy, uar: uar, macroF1: macroF1)
     }
 
     static func attributes(of record: RunRecord) -> [String: CompareValue] {
@@ -83,15 +120,18 @@ public struct RunRow: Sendable {
             "seed": .number(Double(record.seed)), "host": .string(record.host),
             "duration": .number(record.timings.elapsedSeconds),
         ]
-        values["created"] = .string(Self.dateFormatter.string(from: record.timings.created))
+        values["created"] = .string(isoDate(record.timings.created))
         return values
     }
 
-    nonisolated(unsafe) static let dateFormatter: ISO8601DateFormatter = {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime]
-        return formatter
-    }()
+    /// `yyyy-MM-ddTHH:mm:ssZ` in UTC via `gmtime_r`, which is thread-safe (rows load in parallel).
+    static func isoDate(_ date: Date) -> String {
+        var seconds = time_t(date.timeIntervalSince1970.rounded(.down))
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        return String(format: "%04d-%02d-%02dT%02d:%02d:%02dZ", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1,
+                      Int(parts.tm_mday), Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec))
+    }
 
     /// `test.accuracy`, `test.uar`, `test.macro_f1`, `test.loss`, `test.count` and `test.f1.<class>`.
     static func add(_ metrics: ClassificationMetrics, prefix: String, to values: inout [String: Double]) {
@@ -104,7 +144,7 @@ public struct RunRow: Sendable {
     }
 
     /// Best and last values over the epochs: `val.best_uar` is the maximum, `val.best_loss` the minimum.
-    static func add(history: [EpochMetrics], to values: inout [String: Double]) {
+    static func add(history: [(train: MetricSummary, validation: MetricSummary?)], to values: inout [String: Double]) {
         guard let last = history.last else { return }
         values["train.last_loss"] = last.train.loss
         values["train.last_uar"] = last.train.uar
@@ -139,7 +179,7 @@ public struct RunRow: Sendable {
     static func value(of scalar: Node.Scalar) -> CompareValue {
         let text = scalar.string
         guard scalar.style == .plain || scalar.style == .any else { return .string(text) }
-        switch ScalarKind(resolving: text) {
+        switch ScalarTyping.kind(text) {
         case .null: return .null
         case .bool: return .bool(text.lowercased() == "true")
         case .int, .float: return Double(text).map(CompareValue.number) ?? .string(text)
