@@ -39,6 +39,14 @@ import Testing
         #expect(html.contains("<th>test.uar</th>"))
     }
 
+    @Test func axisTicksAreRoundMultiples() {
+        #expect(SVGChart.ticks(1, 2) == [1, 1.2, 1.4, 1.6, 1.8, 2])
+        #expect(SVGChart.ticks(0, 1) == [0, 0.2, 0.4, 0.6, 0.8, 1])
+        #expect(SVGChart.ticks(2.03, 2.11) == [2.04, 2.06, 2.08, 2.1])
+        #expect(SVGChart.ticks(1, 30) == [10, 20, 30])
+        #expect(HTMLText.escape("<a href='x'>&\"") == "&lt;a href=&#39;x&#39;&gt;&amp;&quot;")
+    }
+
     /// Renders the report in headless Chromium: screenshot and DOM (charts present, no script errors).
     @Test func rendersInHeadlessChromium() throws {
         guard let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"]

@@ -23,13 +23,10 @@ enum SVGChart {
         let raw = (high - low) / Double(count)
         let magnitude = pow(10, floor(log10(raw)))
         let step = [1.0, 2, 2.5, 5, 10].map { $0 * magnitude }.first { $0 >= raw } ?? raw
-        var values: [Double] = []
-        var value = (low / step).rounded(.up) * step
-        while value <= high + step * 1e-9 {
-            values.append(abs(value) < step * 1e-9 ? 0 : value)
-            value += step
-        }
-        return values
+        // Whole multiples of `step`, computed from their index so no rounding error accumulates (epoch 2 stays 2).
+        let first = Int((low / step).rounded(.up)), last = Int((high / step + 1e-9).rounded(.down))
+        guard first <= last else { return [low] }
+        return (first ... last).map { (Double($0) * step * 1e9).rounded() / 1e9 }
     }
 
     static func open(_ title: String, height: Double = height, width: Double = width) -> String {
