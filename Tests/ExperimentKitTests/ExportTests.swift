@@ -130,4 +130,22 @@ import Yams
         }
         return records
     }
+
+    @Test func mlflowPayloadUsesSafeKeysAndEpochSteps() throws {
+        let (root, run) = try completedRun()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let artifacts = try RunArtifacts.read(RunDirectory(existing: run))
+        let params = Dictionary(uniqueKeysWithValues: MLflowExporter.params(artifacts))
+        #expect(params["model.layers.1.units"] == "64")
+        #expect(params["optimizer.learning_rate"] == "0.001")
+        #expect(params.keys.allSatisfy { !$0.contains("[") && !$0.contains("]") })
+        let metrics = MLflowExporter.metrics(artifacts, start: 1_000)
+        let validation = metrics.filter { $0["key"] as? String == "val/uar" }
+        #expect(validation.map { $0["step"] as? Int } == [1, 2, 3])
+        #expect(validation.map { $0["timestamp"] as? Int64 } == [3_000, 5_000, 7_000])
+        let test = metrics.filter { ($0["key"] as? String)?.hasPrefix("test/") == true }
+        #expect(test.count == 4 && test.allSatisfy { $0["step"] as? Int == 3 })
+        #expect(MLflowExporter.status(.completed) == "FINISHED" && MLflowExporter.status(.diverged) == "FAILED"
+            && MLflowExporter.status(.interrupted) == "KILLED" && MLflowExporter.status(.running) == nil)
+    }
 }
