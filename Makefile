@@ -6,7 +6,7 @@ DEB_PACKAGES := pkg-config libsndfile1-dev libfftw3-dev libopenblas-dev libsoxr-
 RELEASE_EXP = $(shell $(SWIFT) build -c release --show-bin-path)/exp
 VENV    := bench/.venv
 
-.PHONY: deps build release test demo bench bench-features install clean
+.PHONY: deps build release test demo bench bench-features install clean test-ecosystem bench-compare
 
 ## deps: install the Debian -dev packages exp links against (as root), or print the command to do so.
 deps:
@@ -80,3 +80,27 @@ bench-train: release
 parity: parity-train
 parity-train:
 	$(VENV)/bin/python Tests/Reference/make_train_reference.py
+
+## test-ecosystem: real DVC, TensorBoard and MLflow (installed into $(VENV) from PyPI) read what exp exports.
+test-ecosystem: deps
+	$(SWIFT) build --product exp
+	@test -x "$(PYTHON)" || python3 -m venv $(VENV)
+	@if ! $(PYTHON) -m pip install -q -r Tests/Reference/requirements-export.txt; then \
+	  if ! $(PYTHON) -m pip download -q --no-deps -d /tmp/exp-pip-probe pip >/dev/null 2>&1; then \
+	    echo "SKIPPED test-ecosystem: the PyPI registry is unreachable, so dvc/tensorboard/mlflow cannot be installed"; exit 0; \
+	  fi; exit 1; fi; \
+	sh Tests/Ecosystem/run_ecosystem.sh "$$($(SWIFT) build --show-bin-path)/exp" "$(PYTHON)"
+
+## bench-compare: exp compare / exp report over 1,000 generated runs (clones of one real tiny run), release build.
+bench-compare: release
+	@mkdir -p $(BENCH_DIR)/compare && cd $(BENCH_DIR)/compare && \
+	if [ ! -d runs-1000 ]; then \
+	  cp ../../Tests/Ecosystem/tiny.yaml . && \
+	  { test -d corpus || $(RELEASE_EXP) data synth --out corpus --actors 4 --sample-rate 8000 >/dev/null; } && \
+	  $(RELEASE_EXP) run tiny.yaml --runs-dir template --quiet && \
+	  python3 ../../bench/make_compare_runs.py --template "$$(dirname template/eco/*/run.json)" --out runs-1000 --count 1000; \
+	fi && \
+	for i in 1 2 3; do /usr/bin/time -f "exp compare, 1000 runs: %e s, %M KB" $(RELEASE_EXP) compare runs-1000 \
+	  --where "optimizer.learning_rate < 1e-2 and status == completed" --sort -test.uar --top 10 > /dev/null; done && \
+	/usr/bin/time -f "exp compare --group-by, 1000 runs: %e s" $(RELEASE_EXP) compare runs-1000 --group-by features.type,optimizer.learning_rate && \
+	/usr/bin/time -f "exp report, 1000 runs: %e s" $(RELEASE_EXP) report runs-1000 --out report-1000.html

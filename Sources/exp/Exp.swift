@@ -17,6 +17,10 @@ struct Exp: AsyncParsableCommand {
             Show.self,
             Predict.self,
             Sweep.self,
+            Compare.self,
+            Diff.self,
+            Report.self,
+            Export.self,
         ]
     )
 }
