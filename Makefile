@@ -45,7 +45,7 @@ clean:
 	rm -rf .build
 
 ## bench: every benchmark against its Python peer (needs the venv: $(PYTHON)).
-bench: bench-features
+bench: bench-features bench-train
 
 ## bench-features: exp (1 and 2 threads) vs librosa on the same WAVs; CORPUS=DIR, else 200 generated clips.
 PYTHON       ?= $(VENV)/bin/python

@@ -20,8 +20,10 @@ extension Exp {
                 metrics of an uninterrupted run. Ctrl-C stops after the current step; Ctrl-C twice aborts.
                 """)
 
-        @Argument(help: "Experiment spec files (YAML).")
+        @Argument(help: "Experiment spec files (YAML), then overrides (key=value; key=a,b sweeps over a and b).")
         var specs: [String] = []
+
+        @OptionGroup(title: "Sweeps") var sweep: SweepOptions
 
         @Option(name: .customLong("runs-dir"), help: "Root of the run directories (default $EXP_RUNS_DIR or runs).")
         var runsDirectory: String?
@@ -39,9 +41,10 @@ extension Exp {
         var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
         func validate() throws {
-            guard !specs.isEmpty else { throw ValidationError("Please provide at least one spec file.") }
+            let files = SweepOptions.partition(specs).specs
+            guard !files.isEmpty else { throw ValidationError("Please provide at least one spec file.") }
             guard threads > 0 else { throw ValidationError("--threads must be > 0. Received: \(threads)") }
-            for spec in specs where !FileManager.default.fileExists(atPath: spec) {
+            for spec in files where !FileManager.default.fileExists(atPath: spec) {
                 throw ValidationError("Spec file '\(spec)' does not exist.")
             }
         }
@@ -56,21 +59,14 @@ extension Exp {
                 threads: threads, interrupt: interrupt,
                 featureCache: FeatureCache(directory: FeatureCache.defaultDirectory()),
                 expVersion: Exp.configuration.version)
-            let registries = RegistryScope.current
-            let classCount = Emotion.allCases.count
+            let (files, overrides) = SweepOptions.partition(specs)
             var problems = 0
-            for file in specs {
+            for file in files {
                 if interrupt.isRaised { break }
                 do {
-                    let spec = try ExperimentSpec.load(file: file, registries: registries, classCount: classCount)
-                    let components = SpecComponents(spec: spec, registries: registries, classCount: classCount)
-                    let result = try Experiment.run(spec.resolved, components: components, options: options)
-                    if result.skipped {
-                        report("\(result.name)/\(result.id): already \(result.status.rawValue), skipped "
-                            + "(--force reruns it)", progress)
-                    } else if result.status != .completed {
-                        problems += 1
-                    }
+                    problems += try SweepCommand.run(file: file, overrides: overrides, sweep: sweep, runOptions: options)
+                } catch let exit as ExitCode {
+                    throw exit
                 } catch {
                     problems += 1
                     FileHandle.standardError.write(Data("\(file): \(error)\n".utf8))

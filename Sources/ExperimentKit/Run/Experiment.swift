@@ -111,7 +111,8 @@ public enum Experiment {
             minDelta: training.earlyStopping?.minDelta ?? 0)
         let loop = TrainingLoop(task: task, directory: session.directory, name: resolved.name, id: id,
                                 configuration: configuration,
-                                observers: [ProgressObserver(style: options.progress, write: options.write), log],
+                                observers: [ProgressObserver(style: options.progress, write: options.write), log,
+                                            EcosystemObserver(directory: session.directory)],
                                 interrupt: options.interrupt)
         loop.epochCommitted = { state in
             try session.update {
