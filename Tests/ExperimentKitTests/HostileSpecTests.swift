@@ -54,6 +54,9 @@ import Testing
         let shallow = "x: " + String(repeating: "[", count: 40) + String(repeating: "]", count: 40)
         #expect(specMessages { _ = try node(shallow) } == ["t.yaml:1:35: nesting deeper than 32 levels; specs are limited to 32"])
         // libyaml stops at 1000 levels, before Yams' recursive composer could exhaust the stack.
+        // Just under libyaml's cap, Yams composes 999 levels recursively; the depth check then names the limit.
+        let closed = "x: " + String(repeating: "[", count: 998) + String(repeating: "]", count: 998)
+        #expect(specMessages { _ = try node(closed) } == ["t.yaml:1:35: nesting deeper than 32 levels; specs are limited to 32"])
         let deep = specMessages { _ = try node("x: " + String(repeating: "[", count: 10_000)) }
         #expect(deep.count == 1 && deep[0].hasPrefix("t.yaml:1:") && deep[0].contains("Maximum nesting level reached"), "\(deep)")
     }
