@@ -83,6 +83,13 @@ import Testing
         #expect(specMessages { _ = try node(Self.laughs + key) } == [message])
     }
 
+    @Test(arguments: ["x: 1\r? *j\r: 1\n", "\u{FEFF}? *j\n: 1\n", "k: [? *j : 1]\n", "k:\n  - ? *j\n    : 1\n",
+                      "k: {?*j : 1}\n"])
+    func explicitKeysAfterInvisibleSeparatorsAreRefused(_ key: String) {
+        let messages = specMessages { _ = try node(Self.laughs + key) }
+        #expect(messages.count == 1 && messages[0].contains("explicit key indicator '?'"), "\(messages)")
+    }
+
     @Test func aliasBombValuesHitTheNodeBudget() {
         let messages = specMessages { _ = try node(Self.laughs + "k: *j\n") }
         #expect(messages.count == 1)
