@@ -6,7 +6,7 @@
 /// could put one into a key is refused:
 /// - an alias followed by `:` on its line (`*a : 1`, `{*a: 1}`), since a YAML simple key is one line long;
 /// - a flow list or mapping followed by `:` (`[*a]: 1`), the only other form of a one-line key;
-/// - an explicit key indicator `?` (`? *a`) where a node may start, which can introduce a key of any size.
+/// - an explicit key indicator `?` (`? *a`) not directly after a word, which can introduce a key of any size.
 ///
 /// The scan does not track quoting, so it may refuse an unusual string in a spec that also uses aliases; it never
 /// lets an aliased key through. Full-line comments are skipped.
@@ -63,8 +63,10 @@ enum SpecKeyScreen {
                 throw fail("a flow \(byte == closeBracket ? "list" : "mapping") used as a mapping key; mapping keys "
                     + "must be plain names")
             case question:
-                // `?` starts a key only where a node may start: first on its line, or after `[ { , - : ?`.
-                if [newline, openBracket, openBrace, comma, dash, colon, question].contains(previous) {
+                // After a word character `?` is text (`why?`, `a ?b`) or a syntax error; anywhere else (line start,
+                // after `[ { , - : ?`, after a BOM or a lone CR, which libyaml also takes as a line start) it may
+                // start a key.
+                if !isWordCharacter(previous) {
                     throw fail("explicit key indicator '?' in a spec that uses aliases; mapping keys must be plain names "
                         + "written as 'key: value'")
                 }
@@ -78,6 +80,11 @@ enum SpecKeyScreen {
         }
     }
 
+    /// ASCII letters, digits and the punctuation that ends words in prose, after which `?` never starts a key.
+    private static func isWordCharacter(_ byte: UInt8) -> Bool {
+        isAnchorCharacter(byte) && byte != dash || [".", "/", "=", "%", "+", "~", "'", "\"", ")"].contains(Character(Unicode.Scalar(byte)))
+    }
+
     /// libyaml's anchor and alias name characters: ASCII letters, digits, `_` and `-`.
     private static func isAnchorCharacter(_ byte: UInt8) -> Bool {
         (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
@@ -86,7 +93,6 @@ enum SpecKeyScreen {
 
     private static let star = UInt8(ascii: "*"), colon = UInt8(ascii: ":"), question = UInt8(ascii: "?")
     private static let space = UInt8(ascii: " "), tab = UInt8(ascii: "\t"), newline = UInt8(ascii: "\n")
-    private static let dash = UInt8(ascii: "-"), hash = UInt8(ascii: "#"), comma = UInt8(ascii: ",")
-    private static let openBracket = UInt8(ascii: "["), closeBracket = UInt8(ascii: "]")
-    private static let openBrace = UInt8(ascii: "{"), closeBrace = UInt8(ascii: "}")
+    private static let dash = UInt8(ascii: "-"), hash = UInt8(ascii: "#")
+    private static let closeBracket = UInt8(ascii: "]"), closeBrace = UInt8(ascii: "}")
 }

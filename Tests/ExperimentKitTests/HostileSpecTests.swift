@@ -54,6 +54,9 @@ import Testing
         let shallow = "x: " + String(repeating: "[", count: 40) + String(repeating: "]", count: 40)
         #expect(specMessages { _ = try node(shallow) } == ["t.yaml:1:35: nesting deeper than 32 levels; specs are limited to 32"])
         // libyaml stops at 1000 levels, before Yams' recursive composer could exhaust the stack.
+        // Just under libyaml's cap, Yams composes 999 levels recursively; the depth check then names the limit.
+        let closed = "x: " + String(repeating: "[", count: 998) + String(repeating: "]", count: 998)
+        #expect(specMessages { _ = try node(closed) } == ["t.yaml:1:35: nesting deeper than 32 levels; specs are limited to 32"])
         let deep = specMessages { _ = try node("x: " + String(repeating: "[", count: 10_000)) }
         #expect(deep.count == 1 && deep[0].hasPrefix("t.yaml:1:") && deep[0].contains("Maximum nesting level reached"), "\(deep)")
     }
@@ -78,6 +81,13 @@ import Testing
     func aliasBombKeysAreRefusedBeforeComposition(key: String, message: String) {
         // Yams would hash the 10⁹-node expansion of a key while checking duplicates: this must return at once.
         #expect(specMessages { _ = try node(Self.laughs + key) } == [message])
+    }
+
+    @Test(arguments: ["x: 1\r? *j\r: 1\n", "\u{FEFF}? *j\n: 1\n", "k: [? *j : 1]\n", "k:\n  - ? *j\n    : 1\n",
+                      "k: {?*j : 1}\n"])
+    func explicitKeysAfterInvisibleSeparatorsAreRefused(_ key: String) {
+        let messages = specMessages { _ = try node(Self.laughs + key) }
+        #expect(messages.count == 1 && messages[0].contains("explicit key indicator '?'"), "\(messages)")
     }
 
     @Test func aliasBombValuesHitTheNodeBudget() {

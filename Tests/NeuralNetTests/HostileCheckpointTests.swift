@@ -137,6 +137,18 @@ import Testing
         #expect(Self.split(try Self.validFile()).header.hasPrefix("{\"__metadata__\":{\"kind\":\"test\"},\"0.bias\":"))
     }
 
+    @Test func devicesAndDirectoriesAreNotRead() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("exp-hostile-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let link = directory.appendingPathComponent("best.safetensors")
+        try FileManager.default.createSymbolicLink(atPath: link.path, withDestinationPath: "/dev/zero")
+        for url in [link, directory] {
+            let error = #expect(throws: CheckpointError.self) { try Checkpoint.read(url) }
+            #expect(error?.description == "\(url.path): cannot read the checkpoint (not a regular file)")
+        }
+    }
+
     @Test func everyTruncationIsAnError() throws {
         let data = try Self.validFile()
         for length in 0 ..< data.count {
