@@ -191,7 +191,7 @@ public final class Conv1D: Layer {
         var dY = outputGradient.storage
         if let lengths = cache.outputLengths { zeroPadding(&dY, lengths: lengths, frames: outFrames, channels: o) }
         // ∂L/∂W (tap-major) = dYᵀ · columns, then scattered into the PyTorch [O, C, k] layout.
-        var packedGradient = [Float](repeating: 0, count: o * width)
+        var packedGradient = stateBuffer(count: o * width, zeroed: false)
         BLAS.gemm(transposeA: true, m: o, n: width, k: rows, a: dY, lda: o, b: cache.columns, ldb: width,
                   c: &packedGradient, ldc: width)
         for oc in 0..<o {
@@ -202,7 +202,7 @@ public final class Conv1D: Layer {
         addColumnSums(dY, rows: rows, columns: o, into: &bias.gradient.storage)
         guard needsInputGradient else { return Tensor(shape: [0]) }
         // ∂L/∂columns = dY · W, then col2im adds each column block back to the frame it was copied from.
-        var columnGradient = [Float](repeating: 0, count: rows * width)
+        var columnGradient = stateBuffer(count: rows * width, zeroed: false)
         BLAS.gemm(m: rows, n: width, k: o, a: dY, lda: o, b: packedWeight(), ldb: width, c: &columnGradient, ldc: width)
         var inputGradient = [Float](repeating: 0, count: n * t * c)
         columnGradient.withUnsafeBufferPointer { dColsBuffer in
