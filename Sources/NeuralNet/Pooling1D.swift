@@ -41,8 +41,9 @@ public struct Pooling1DConfiguration: Codable, Sendable, Equatable {
     /// Visits each output frame `f < T'(length)` of example `b` with the valid input range of its window.
     func forEachWindow(frames t: Int, lengths: [Int]?, batch b: Int, _ body: (_ f: Int, _ range: Range<Int>) -> Void) {
         let outFrames = padding.outputFrames(t, span: poolSize, stride: stride)
-        let padLeft = padding.leftPadding(t, span: poolSize, stride: stride)
         let valid = lengths?[b] ?? t
+        // `.same` padding is split by the example's own length, as for that clip alone (matters for stride > 1).
+        let padLeft = padding.leftPadding(valid, span: poolSize, stride: stride)
         let count = min(outFrames, padding.outputFrames(valid, span: poolSize, stride: stride))
         for f in 0..<count {
             let start = f * stride - padLeft
