@@ -56,19 +56,21 @@ import Testing
         let directory = RunDirectory(existing: runs.appendingPathComponent(id))
         let record = try #require(try RunRecord.read(directory.record))
         #expect(record.status == .interrupted)
-        // The flag is read between steps, so epoch 3 never completes: the last checkpoint is epoch 2's.
-        #expect(record.epochsCompleted == 2)
-        #expect(try HistoryLog.read(directory.history).map(\.epoch) == [1, 2])
+        // The flag is read between steps, so the run stops inside epoch 3 (or, if the signal arrived late on a loaded
+        // machine, right after it): never at the end of training, and the history matches the checkpoint.
+        let completed = record.epochsCompleted
+        #expect(completed == 2 || completed == 3, "stopped after \(completed) epochs")
+        #expect(try HistoryLog.read(directory.history).map(\.epoch) == Array(1...completed))
 
-        // The last checkpoint is whole: it parses and validates, carries epoch 2's loop state, and its optimizer
+        // The last checkpoint is whole: it parses and validates, carries that epoch's loop state, and its optimizer
         // state file parses too; `exp predict` loads it into the network.
         let last = try Checkpoint.read(directory.checkpoint(.last))
         let loopText = try #require(last.metadata[SequentialTask.loopStateKey])
         let loop = try JSONDecoder().decode(LoopState.self, from: Data(loopText.utf8))
-        #expect(loop.epoch == 2)
+        #expect(loop.epoch == completed)
         #expect(!last.tensors.isEmpty)
         let optimizerFile = try #require(last.metadata[SequentialTask.optimizerFileKey])
-        #expect(optimizerFile == "optimizer-e00002.safetensors")
+        #expect(optimizerFile == String(format: "optimizer-e%05d.safetensors", completed))
         _ = try Checkpoint.read(directory.checkpoint(.last).deletingLastPathComponent().appendingPathComponent(optimizerFile))
         let predicted = try RunCommandTests.exp(["predict", "--run", "tiny", "--runs-dir", "b", "--checkpoint", "last",
                                                  "--format", "json", "corpus/Actor_04"], in: workspace.root)
@@ -78,7 +80,8 @@ import Testing
         let resumed = try RunCommandTests.exp(["run", workspace.spec.path, "--runs-dir", "b", "--threads", "1", "--quiet"],
                                               in: workspace.root)
         #expect(resumed.status == 0, "\(resumed.error)")
-        #expect(try RunRecord.read(directory.record)?.status == .completed)
+        let finished = try #require(try RunRecord.read(directory.record))
+        #expect(finished.status == .completed && finished.epochsCompleted == 4 && finished.resumes == 1)
 
         reference.waitUntilExit()
         #expect(reference.terminationStatus == 0)
