@@ -65,6 +65,7 @@ let package = Package(
         ),
         .testTarget(name: "ExperimentKitTests", dependencies: ["ExperimentKit", "TestSupport"]),
         .testTarget(name: "ExpTests", dependencies: ["exp", "ExperimentKit", "EmotionCorpus", "TestSupport"]),
+        .testTarget(name: "FaultTests", dependencies: ["exp", "ExperimentKit", "EmotionCorpus", "NeuralNet"]),
     ],
     swiftLanguageModes: [.v6]
 )
