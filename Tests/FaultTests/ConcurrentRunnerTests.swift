@@ -67,4 +67,41 @@ import Testing
         let rows = try #require(try JSONSerialization.jsonObject(with: Data(final.output.utf8)) as? [Any])
         #expect(rows.count == Self.trials)
     }
+
+    /// A runner killed with `SIGKILL` while it holds trial 0 leaves a stale claim: of two runners started next, exactly
+    /// one takes it over and resumes the trial once; every other trial is trained once.
+    @Test func aKilledRunnersClaimIsTakenOverAndTheTrialResumedOnce() throws {
+        let workspace = try FaultWorkspace("takeover")
+        defer { workspace.remove() }
+        try workspace.spec("grid", epochs: Self.epochs, extra: Self.sweep)
+        let arguments = ["run", "grid.yaml", "--runs-dir", "runs", "--threads", "1", "--quiet"]
+        // Step 5 is epoch 2, step 2 of trial 0 (3 steps per epoch).
+        let killed = try workspace.exp(arguments, environment: [FaultInjection.variable: "step:5"])
+        try #require(killed.killed, "\(killed.error)")
+        let runs = workspace.root.appendingPathComponent("runs")
+        let manifest = try #require(try SweepManifest.read(SweepManifest.url(root: runs, name: "grid")))
+        let first = runs.appendingPathComponent("grid/\(manifest.trials[0].runID)")
+        #expect(FileManager.default.fileExists(atPath: first.appendingPathComponent(".claim/lock").path))
+        #expect(try RunRecord.read(first.appendingPathComponent("run.json"))?.epochsCompleted == 1)
+
+        let children = try (0 ..< 2).map { _ in try workspace.start(arguments) }
+        for (index, child) in children.enumerated() {
+            let ending = child.wait()
+            #expect(ending.succeeded, "runner \(index): \(ending.error)")
+        }
+        for trial in try #require(try SweepManifest.read(SweepManifest.url(root: runs, name: "grid"))).trials {
+            let run = runs.appendingPathComponent("grid/\(trial.runID)")
+            let record = try #require(try RunRecord.read(run.appendingPathComponent("run.json")))
+            #expect(record.status == .completed)
+            #expect(record.resumes == (trial.index == 0 ? 1 : 0), "trial \(trial.index): \(record.resumes) resumes")
+            let log = try String(contentsOf: run.appendingPathComponent("log.txt"), encoding: .utf8)
+            let starts = log.split(separator: "\n").filter { $0.contains(" epochs × ") }
+            #expect(starts.count == (trial.index == 0 ? 2 : 1), "trial \(trial.index):\n\(log)")
+            if trial.index == 0 { #expect(starts.last?.hasSuffix("resuming at epoch 2") == true, "\(log)") }
+            #expect(try HistoryLog.read(run.appendingPathComponent("history.jsonl")).map(\.epoch)
+                    == Array(1 ... Self.epochs))
+            let leftovers = try FileManager.default.contentsOfDirectory(atPath: run.path).filter { $0.hasPrefix(".") }
+            #expect(leftovers.isEmpty, "trial \(trial.index): \(leftovers)")
+        }
+    }
 }
