@@ -127,6 +127,21 @@ public struct FeatureCache: Sendable {
         return nil
     }
 
+    /// Removes temporary files (`.<key>.<pid>.<uuid>.tmp`) that writers on this host left when they were killed;
+    /// those of live processes are kept.
+    public func removeAbandonedTemporaries() {
+        let root = "\(directory)/v\(FeatureCache.formatVersion)"
+        for folder in (try? FileManager.default.contentsOfDirectory(atPath: root)) ?? [] where folder.count == 2 {
+            let path = "\(root)/\(folder)"
+            for name in (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+            where name.hasPrefix(".") && name.hasSuffix(".tmp") {
+                let fields = name.split(separator: ".")
+                guard fields.count == 4, let pid = Int32(fields[1]), kill(pid, 0) != 0, errno == ESRCH else { continue }
+                unlink("\(path)/\(name)")
+            }
+        }
+    }
+
     struct DecodeFailure: Error { let text: String }
 
     static func encode(_ matrix: FeatureMatrix, key: FeatureCacheKey) -> [UInt8] {

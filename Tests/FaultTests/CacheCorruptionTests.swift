@@ -52,4 +52,29 @@ import Testing
         let leftovers = RunIntegrity.files(under: workspace.cache).filter { $0.pathExtension != "feat" }
         #expect(leftovers.isEmpty, "\(leftovers)")
     }
+
+    /// A writer killed mid-entry leaves its temporary file; the next run removes it unless its process still lives.
+    @Test func temporariesOfKilledWritersAreRemoved() throws {
+        let workspace = try FaultWorkspace("cache-temporaries")
+        defer { workspace.remove() }
+        try workspace.spec("tiny", epochs: 1)
+        let first = try workspace.exp(["run", "tiny.yaml", "--runs-dir", "a", "--threads", "1", "--quiet"])
+        try #require(first.succeeded, "\(first.error)")
+        let entry = try #require(RunIntegrity.files(under: workspace.cache).first { $0.pathExtension == "feat" })
+        let folder = entry.deletingLastPathComponent()
+        let key = entry.deletingPathExtension().lastPathComponent
+        // A process that has exited: its pid names no live process (until the pid is reused).
+        let gone = Process()
+        gone.executableURL = URL(fileURLWithPath: "/bin/true")
+        try gone.run()
+        gone.waitUntilExit()
+        let abandoned = folder.appendingPathComponent(".\(key).\(gone.processIdentifier).\(UUID().uuidString).tmp")
+        let live = folder.appendingPathComponent(".\(key).\(getpid()).\(UUID().uuidString).tmp")
+        try Data("half an entry".utf8).write(to: abandoned)
+        try Data("being written".utf8).write(to: live)
+        let second = try workspace.exp(["run", "tiny.yaml", "--runs-dir", "b", "--threads", "1", "--quiet"])
+        #expect(second.succeeded, "\(second.error)")
+        #expect(!FileManager.default.fileExists(atPath: abandoned.path))
+        #expect(FileManager.default.fileExists(atPath: live.path))
+    }
 }
