@@ -70,6 +70,7 @@ let package = Package(
             name: "ExpTests",
             dependencies: ["exp", "ExpCommands", "ExperimentKit", "EmotionCorpus", "NeuralNet", "TestSupport"]
         ),
+        .testTarget(name: "FaultTests", dependencies: ["exp", "ExperimentKit", "EmotionCorpus", "NeuralNet"]),
     ],
     swiftLanguageModes: [.v6]
 )
