@@ -54,6 +54,7 @@ struct SpecReader {
         }
         let split = try component("split", .split, default: Defaults.split)
         let metrics = try list("metrics", .metric, default: Defaults.metrics)
+        if let metrics, let training { recordMonitorErrors(training: training, schedule: schedule??.1, metrics: metrics.map(\.1)) }
         try collector.finish()
 
         guard let name, let seed, let data, let features, let augment, let layers, let optimizer, let training,
@@ -77,10 +78,12 @@ struct SpecReader {
             collector.record(.typeMismatch(location, path: "name", expected: "a string", got: node?.described ?? "nothing"))
             return nil
         }
-        guard ExperimentSpec.isValidName(text) else {
+        if let problem = ExperimentSpec.nameProblem(text) {
             let origin = node == nil ? " (taken from the file name; set 'name' explicitly)" : ""
-            collector.record(.invalidValue(location, path: "name", message: "name must match [A-Za-z0-9._-]+ and not "
-                + "contain '..', since it names the run directory. Received: name=\(text)\(origin)"))
+            let shown = text.unicodeScalars.count > 40 ? String(text.unicodeScalars.prefix(40)) + "…" : text
+            let printable = shown.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? "?" : String($0) }.joined()
+            collector.record(.invalidValue(location, path: "name", message: "\(problem); the name becomes the run "
+                + "directory. Received: name=\(printable)\(origin)"))
             return nil
         }
         return text
@@ -88,6 +91,10 @@ struct SpecReader {
 
     private mutating func readSeed() -> Int? {
         guard let node = tree["seed"] else { return 0 }
+        if let range = StrictDecoder.numbersOutOfRange(in: node, path: "seed").first {
+            collector.record(range)
+            return nil
+        }
         guard node.scalarKind == .int, let text = node.scalarText, let seed = Int(text) else {
             collector.record(.typeMismatch(node.location, path: "seed", expected: "an integer", got: node.described))
             return nil
@@ -226,5 +233,27 @@ struct SpecReader {
             entry.value = .plain(String(classCount), at: entry.value.location)
             return entry
         }), at: node.location)
+    }
+}
+
+extension SpecReader {
+    /// Records a monitor (`training.early_stopping.monitor`, `schedule.monitor`) whose metric `metrics` leaves out.
+    private mutating func recordMonitorErrors(training: TrainingOptions, schedule: ResolvedComponent?,
+                                              metrics: [ResolvedComponent]) {
+        let selection = MetricSelection(resolved: metrics)
+        let fallback = tree["metrics"]?.location ?? Defaults.location
+        if let monitor = training.earlyStopping?.monitor {
+            let stopping = tree["training"]?["early_stopping"]
+            let location = stopping?["monitor"]?.location ?? stopping?.location ?? fallback
+            if let error = selection.monitorError(monitor, path: "training.early_stopping.monitor", location: location) {
+                collector.record(error)
+            }
+        }
+        if case .string(let monitor)? = schedule?.options["monitor"] {
+            let location = tree["schedule"]?["monitor"]?.location ?? tree["schedule"]?.location ?? fallback
+            if let error = selection.monitorError(monitor, path: "schedule.monitor", location: location) {
+                collector.record(error)
+            }
+        }
     }
 }
