@@ -119,7 +119,8 @@ import Testing
         let mount = workspace.root.appendingPathComponent("disk")
         let arguments = ["run", "big.yaml", "--runs-dir", "disk/runs", "--threads", "1", "--quiet"]
         let disk = SmallDisk(at: mount, kilobytes: 1024)
-        let limit = disk == nil ? 1024 * max(1, freeKilobytes / 2) : nil
+        // The largest file (the optimiser state) is about 90 KB: any limit up to 64 KB stops the run somewhere.
+        let limit = disk == nil ? 1024 * max(1, min(freeKilobytes, 64) / 2) : nil
         let early = try workspace.exp(["run", "early.yaml", "--runs-dir", "disk/runs", "--threads", "1", "--quiet"])
         try #require(early.succeeded, "\(early.error)")
         let before = try snapshot(mount.appendingPathComponent("runs"))
@@ -137,6 +138,39 @@ import Testing
         disk?.drain()
         try Self.expectRecoverable(workspace, runs: "disk/runs", reference: reference) {
             try workspace.exp(arguments + ["--retry-failed"])
+        }
+        disk?.unmount()
+    }
+
+    /// The feature cache and the runs root on one small disk: the first failing write is a cache entry, and the error
+    /// names it even when recording the failure in `run.json` fails too.
+    @Test func fullDiskUnderCacheAndRunsRoot() throws {
+        let (workspace, reference) = try Self.prepared("disk-both", coefficients: 40)
+        defer { workspace.remove() }
+        let mount = workspace.root.appendingPathComponent("disk")
+        let cache = mount.appendingPathComponent("cache")
+        let environment = ["EXP_CACHE": cache.path]
+        let arguments = ["run", "big.yaml", "--runs-dir", "disk/runs", "--threads", "1", "--quiet"]
+        let disk = SmallDisk(at: mount, kilobytes: 1024)
+        let early = try workspace.exp(["run", "early.yaml", "--runs-dir", "disk/runs", "--threads", "1", "--quiet"],
+                                      environment: environment)
+        try #require(early.succeeded, "\(early.error)")
+        let before = try snapshot(mount.appendingPathComponent("runs"))
+        // Room for the claim, the spec and run.json (a page each, plus one for a rename), not for 24 new entries.
+        try disk?.fill(leaving: 20 * 1024)
+        let ending = try workspace.exp(arguments, environment: environment, fileSizeLimit: disk == nil ? 2048 : nil)
+        print("fullDiskUnderCacheAndRunsRoot: \(ending.error)", terminator: "")
+        #expect(!ending.killed && ending.status != 0, "\(ending.error)")
+        #expect(ending.error.contains(disk == nil ? Self.tooLarge : Self.noSpace), "\(ending.error)")
+        #expect(ending.error.contains(cache.path + "/v1/"), "the error names the cache entry: \(ending.error)")
+        #expect(try snapshot(mount.appendingPathComponent("runs")).filter { $0.key.hasPrefix("/early/") } == before)
+        let partial = RunIntegrity.files(under: mount).filter {
+            $0.lastPathComponent.hasPrefix(AtomicFile.temporaryPrefix) || $0.pathExtension == "tmp"
+        }
+        #expect(partial.isEmpty, "\(partial)")
+        disk?.drain()
+        try Self.expectRecoverable(workspace, runs: "disk/runs", reference: reference) {
+            try workspace.exp(arguments + ["--retry-failed"], environment: environment)
         }
         disk?.unmount()
     }

@@ -95,7 +95,12 @@ public enum Experiment {
         } catch {
             log.note("failed: \(error)")
             try? log.flush()
-            try session.fail(error)
+            do {
+                try session.fail(error)
+            } catch let recording {
+                // E.g. the cache and the runs root on one full disk: say what failed first, then why it is not recorded.
+                throw RunError.invalid("\(error); the failure could not be recorded either: \(recording)")
+            }
             result.status = .failed
             result.error = "\(error)"
             _ = ProgressObserver(style: options.progress, write: options.write).handle(
