@@ -157,6 +157,41 @@ import Testing
         #expect(messages == [message])
     }
 
+    @Test func randomEditsOfAFullSpecNeverTrap() {
+        let base = Array(ExperimentSpecTests.full.unicodeScalars)
+        let alphabet = Array("[]{}:,-?*&!|>'\"#%@\t\n \u{0}\r.0123456789eE+xa~".unicodeScalars)
+        var state: UInt64 = 7
+        func next() -> Int {  // SplitMix64
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return Int(truncatingIfNeeded: (z ^ (z >> 31)) >> 1)
+        }
+        var rejected = 0
+        for _ in 0 ..< 400 {
+            var scalars = base
+            for _ in 0 ..< 1 + next() % 4 {
+                let index = next() % scalars.count
+                switch next() % 3 {
+                case 0: scalars[index] = alphabet[next() % alphabet.count]
+                case 1: scalars.insert(alphabet[next() % alphabet.count], at: index)
+                default: scalars.remove(at: index)
+                }
+            }
+            var text = ""
+            text.unicodeScalars.append(contentsOf: scalars)
+            do {
+                _ = try spec(text)
+            } catch is SpecErrors {
+                rejected += 1
+            } catch {
+                Issue.record("not a SpecErrors: \(error)")
+            }
+        }
+        #expect(rejected > 100, "\(rejected)")
+    }
+
     /// One wrong-typed value per key: each must give exactly one message at its location naming the key path.
     static let wrongTypes: [(yaml: String, path: String)] = [
         ("name: [a]", "name"), ("name: {a: 1}", "name"), ("seed: abc", "seed"), ("seed: [1]", "seed"),
