@@ -1,4 +1,5 @@
 import Foundation
+import NeuralNet
 import Testing
 @testable import ExperimentKit
 
@@ -218,6 +219,16 @@ extension HostileInputTests {
             try edit.edit(original).write(to: checkpoint)
             let outcome = try Self.exp(["predict", "--run", "tiny", "--runs-dir", "runs", clip], in: workspace.root)
             Self.expectCleanFailure(outcome, mentions: ["Error: ", checkpoint.lastPathComponent, edit.fragment])
+        }
+        // Tampered run metadata in a well-formed file: no classes, or a frame count no model can take.
+        let file = try SafetensorsFile.decode(original, file: checkpoint.path)
+        for (key, value, fragment) in [("exp.class_names", "[]", "the model needs at least one class, got 0"),
+                                       ("exp.frames", "100000000", "above the limit")] {
+            var tampered = file
+            tampered.metadata[key] = value
+            try tampered.encoded().write(to: checkpoint)
+            let outcome = try Self.exp(["predict", "--run", "tiny", "--runs-dir", "runs", clip], in: workspace.root)
+            Self.expectCleanFailure(outcome, mentions: ["Error: ", fragment])
         }
         try original.write(to: checkpoint)
         let spec = try Data(contentsOf: run.spec)
