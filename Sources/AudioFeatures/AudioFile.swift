@@ -15,9 +15,10 @@ public struct AudioFileInfo: Sendable, Equatable {
     public var duration: Double { sampleRate > 0 ? Double(frameCount) / Double(sampleRate) : 0 }
 }
 
-/// Sample encodings `AudioFile.write` can produce.
+/// Sample encodings `AudioFile.write` can produce (`pcm8` is unsigned 8-bit in WAV, signed in FLAC; `vorbis`
+/// needs an `.ogg`/`.oga` path).
 public enum AudioEncoding: String, Sendable, CaseIterable, Codable {
-    case pcm16, pcm24, float32
+    case pcm8, pcm16, pcm24, pcm32, float32, vorbis
 }
 
 /// Reading and writing audio files through libsndfile (the only file that touches the C API).
@@ -33,29 +34,61 @@ public enum AudioFile {
         return handle.info
     }
 
+    /// Returns container facts like `info`, after the header checks every read makes: at least one frame and one
+    /// channel, a positive sample rate, and no data chunk declaring more bytes than the file holds.
+    /// - Throws: `AudioError` naming the file: missing, not audio, empty, unsupported or truncated.
+    public static func validate(_ path: String) throws -> AudioFileInfo {
+        let handle = try Handle(path: path, mode: .read)
+        try handle.checkHeader(path: path)
+        return handle.info
+    }
+
     /// Reads `count` frames (all remaining when `nil`) from `startFrame`, interleaved `[frame * channels + channel]`.
     ///
-    /// A `count` past the end reads what remains, as `soundfile.read(frames=…)` does.
-    /// - Throws: `AudioError` for a missing, non-audio, empty or truncated file, a start beyond the end, or
-    ///   non-finite samples.
+    /// A `count` past the end reads what remains, as `soundfile.read(frames=…)` does. Only the selected frames
+    /// are decoded (libsndfile seeks to `startFrame`).
+    /// - Throws: `AudioError` for a missing, non-audio, empty or truncated file, a start beyond the end, non-finite
+    ///   samples, or a selection of more than `maximumSamples` samples (frames × channels, `AudioLimits`).
     public static func readInterleaved(
-        _ path: String, startFrame: Int = 0, count: Int? = nil
+        _ path: String, startFrame: Int = 0, count: Int? = nil, maximumSamples: Int = AudioLimits.maximumSamples
     ) throws -> (samples: [Float], info: AudioFileInfo) {
-        try readInterleaved(path) { _ in (startFrame, count) }
+        try read(path, mixDown: false, maximumSamples: maximumSamples) { _ in (startFrame, count) }
     }
 
     /// Reads the frames chosen by `range` from the file's facts (used when the range depends on the native rate).
-    /// - Throws: `AudioError`, as `readInterleaved(_:startFrame:count:)`, or what `range` throws.
+    /// - Throws: `AudioError`, as `readInterleaved(_:startFrame:count:maximumSamples:)`, or what `range` throws.
     public static func readInterleaved(
-        _ path: String, range: (AudioFileInfo) throws -> (start: Int, count: Int?)
+        _ path: String, maximumSamples: Int = AudioLimits.maximumSamples,
+        range: (AudioFileInfo) throws -> (start: Int, count: Int?)
+    ) throws -> (samples: [Float], info: AudioFileInfo) {
+        try read(path, mixDown: false, maximumSamples: maximumSamples, range: range)
+    }
+
+    /// Reads frames like `readInterleaved` and mixes all channels down to mono (mean of channels,
+    /// `librosa.to_mono`), chunk by chunk, so only one chunk of interleaved samples is held at a time.
+    /// - Throws: `AudioError`, as `readInterleaved`; `maximumSamples` counts mono frames.
+    public static func readMono(
+        _ path: String, startFrame: Int = 0, count: Int? = nil, maximumSamples: Int = AudioLimits.maximumSamples
+    ) throws -> (samples: [Float], info: AudioFileInfo) {
+        try read(path, mixDown: true, maximumSamples: maximumSamples) { _ in (startFrame, count) }
+    }
+
+    /// Reads mono frames chosen by `range` from the file's facts (what `Audio.load` uses).
+    /// - Throws: `AudioError`, as `readMono(_:startFrame:count:maximumSamples:)`, or what `range` throws.
+    public static func readMono(
+        _ path: String, maximumSamples: Int = AudioLimits.maximumSamples,
+        range: (AudioFileInfo) throws -> (start: Int, count: Int?)
+    ) throws -> (samples: [Float], info: AudioFileInfo) {
+        try read(path, mixDown: true, maximumSamples: maximumSamples, range: range)
+    }
+
+    /// The shared reader: header checks, the size cap before any allocation, a seek, then bounded reads.
+    private static func read(
+        _ path: String, mixDown: Bool, maximumSamples: Int, range: (AudioFileInfo) throws -> (start: Int, count: Int?)
     ) throws -> (samples: [Float], info: AudioFileInfo) {
         let handle = try Handle(path: path, mode: .read)
         let info = handle.info
-        guard info.frameCount > 0, info.channelCount > 0 else { throw AudioError.empty(path: path) }
-        guard info.sampleRate > 0 else { throw AudioError.unsupported(path: path, reason: "sample rate \(info.sampleRate)") }
-        if let declared = handle.declaredFrameCount, declared > info.frameCount {
-            throw AudioError.truncated(path: path, expectedFrames: declared, readFrames: info.frameCount)
-        }
+        try handle.checkHeader(path: path)
         let (startFrame, count) = try range(info)
         guard startFrame >= 0, startFrame <= info.frameCount else {
             throw AudioError.outOfRange(
@@ -64,77 +97,58 @@ public enum AudioFile {
         let start = startFrame
         let wanted = min(max(count ?? (info.frameCount - start), 0), info.frameCount - start)
         guard wanted > 0 else { throw AudioError.empty(path: path) }
+        let channels = info.channelCount
+        let kept = mixDown ? 1 : channels
+        let (held, overflow) = wanted.multipliedReportingOverflow(by: kept)
+        guard !overflow, held <= maximumSamples else {
+            throw AudioError.tooLong(path: path, frames: wanted, sampleRate: info.sampleRate, channels: kept,
+                                     limit: maximumSamples)
+        }
         if start > 0 {
             guard sf_seek(handle.file, sf_count_t(start), SEEK_SET) >= 0 else {
                 throw AudioError.truncated(path: path, expectedFrames: info.frameCount, readFrames: 0)
             }
         }
-        let channels = info.channelCount
+        // Each libsndfile call fills at most `chunkSamples` interleaved samples: directly into the result when
+        // all channels are kept, else into a staging chunk that is averaged into the mono result.
+        let chunkFrames = max(1, AudioLimits.chunkSamples / channels)
         var total = 0
-        // libsndfile fills the buffer, so it is not zeroed first; only what was read counts as initialised.
-        // Reads go in bounded chunks so one call never asks libsndfile for a huge request.
-        let chunk = 1 << 16
-        let samples = [Float](unsafeUninitializedCapacity: wanted * channels) { buffer, initialized in
+        var nonFinite: Int?
+        let samples = [Float](unsafeUninitializedCapacity: held) { buffer, initialized in
             guard let base = buffer.baseAddress else { return }
+            let staging = kept == channels ? nil : UnsafeMutablePointer<Float>.allocate(capacity: chunkFrames * channels)
+            defer { staging?.deallocate() }
+            let divisor = Float(channels)
             while total < wanted {
-                let ask = min(chunk, wanted - total)
-                let got = Int(sf_readf_float(handle.file, base + total * channels, sf_count_t(ask)))
+                let ask = min(chunkFrames, wanted - total)
+                let target = staging ?? base + total * channels
+                let got = Int(sf_readf_float(handle.file, target, sf_count_t(ask)))
                 if got <= 0 { break }
+                if let index = firstNonFinite(UnsafeBufferPointer(start: target, count: got * channels)) {
+                    nonFinite = start + total + index / channels
+                    break
+                }
+                if let staging {
+                    // Sum then divide (not multiply by 1/C): the same float32 rounding as numpy's mean.
+                    for frame in 0..<got {
+                        var sum: Float = 0
+                        for channel in 0..<channels { sum += staging[frame * channels + channel] }
+                        base[total + frame] = sum / divisor
+                    }
+                }
                 total += got
             }
-            initialized = total * channels
+            initialized = total * kept
         }
+        if let frame = nonFinite { throw AudioError.nonFiniteSamples(path: path, frame: frame) }
         guard total == wanted else {
             throw AudioError.truncated(path: path, expectedFrames: start + wanted, readFrames: start + total)
-        }
-        if let index = firstNonFinite(samples) {
-            throw AudioError.nonFiniteSamples(path: path, frame: start + index / channels)
         }
         return (samples, info)
     }
 
-    /// The index of the first NaN or ±Inf, found with a branch-free pass first.
-    ///
-    /// A float is not finite when all its exponent bits are set; adding one exponent step then carries into
-    /// bit 31, which no finite value reaches. The pass is AND/ADD/OR only, so it vectorises.
-    static func firstNonFinite(_ samples: [Float]) -> Int? {
-        let any = samples.withUnsafeBufferPointer { buffer in
-            buffer.withMemoryRebound(to: UInt32.self) { bits in
-                var flags: UInt32 = 0
-                for b in bits { flags |= (b & 0x7F80_0000) &+ 0x0080_0000 }
-                return flags & 0x8000_0000 != 0
-            }
-        }
-        return any ? samples.firstIndex(where: { !$0.isFinite }) : nil
-    }
-
-    /// Reads frames like `readInterleaved` and mixes all channels down to mono (mean of channels).
-    /// - Throws: `AudioError`, as `readInterleaved`.
-    public static func readMono(
-        _ path: String, startFrame: Int = 0, count: Int? = nil
-    ) throws -> (samples: [Float], info: AudioFileInfo) {
-        let (interleaved, info) = try readInterleaved(path, startFrame: startFrame, count: count)
-        return (mixDown(interleaved, channelCount: info.channelCount), info)
-    }
-
-    /// Averages interleaved channels into one (`librosa.to_mono`); mono input is returned unchanged.
-    public static func mixDown(_ interleaved: [Float], channelCount: Int) -> [Float] {
-        precondition(channelCount > 0 && interleaved.count % channelCount == 0,
-                     "mixDown: \(interleaved.count) samples do not split into \(channelCount) channels")
-        guard channelCount > 1 else { return interleaved }
-        let frames = interleaved.count / channelCount
-        // Sum then divide (not multiply by 1/C): the same float32 rounding as numpy's mean.
-        let divisor = Float(channelCount)
-        var mono = [Float](repeating: 0, count: frames)
-        for frame in 0..<frames {
-            var sum: Float = 0
-            for channel in 0..<channelCount { sum += interleaved[frame * channelCount + channel] }
-            mono[frame] = sum / divisor
-        }
-        return mono
-    }
-
-    /// Writes interleaved samples to a WAV (or FLAC when `path` ends in `.flac`) file, atomically.
+    /// Writes interleaved samples to a WAV file (FLAC when `path` ends in `.flac`, Ogg when it ends in `.ogg` or
+    /// `.oga`), atomically.
     ///
     /// The data goes to a temporary file beside `path` that is renamed over it only once complete, so a
     /// crash never leaves a half-written file under the final name.
@@ -145,12 +159,17 @@ public enum AudioFile {
     ) throws {
         precondition(channelCount > 0 && samples.count % channelCount == 0,
                      "AudioFile.write: \(samples.count) samples do not split into \(channelCount) channels")
-        let container: Int32 = path.lowercased().hasSuffix(".flac") ? Int32(SF_FORMAT_FLAC) : Int32(SF_FORMAT_WAV)
+        let lowered = path.lowercased()
+        let container: Int32 = lowered.hasSuffix(".flac") ? Int32(SF_FORMAT_FLAC)
+            : lowered.hasSuffix(".ogg") || lowered.hasSuffix(".oga") ? Int32(SF_FORMAT_OGG) : Int32(SF_FORMAT_WAV)
         let subtype: Int32
         switch encoding {
+        case .pcm8: subtype = container == Int32(SF_FORMAT_WAV) ? Int32(SF_FORMAT_PCM_U8) : Int32(SF_FORMAT_PCM_S8)
         case .pcm16: subtype = Int32(SF_FORMAT_PCM_16)
         case .pcm24: subtype = Int32(SF_FORMAT_PCM_24)
+        case .pcm32: subtype = Int32(SF_FORMAT_PCM_32)
         case .float32: subtype = Int32(SF_FORMAT_FLOAT)
+        case .vorbis: subtype = Int32(SF_FORMAT_VORBIS)
         }
         let directory = (path as NSString).deletingLastPathComponent
         let base = (path as NSString).lastPathComponent
@@ -230,6 +249,19 @@ public enum AudioFile {
             default: return nil
             }
             return bytes / (bytesPerFrame * max(Int(info.channels), 1))
+        }
+
+        /// Rejects headers no read can use: no frames or channels, a non-positive rate, a data chunk longer than
+        /// the file.
+        func checkHeader(path: String) throws {
+            guard info.channelCount > 0 else { throw AudioError.notAudio(path: path, reason: "the header declares 0 channels") }
+            guard info.frameCount > 0 else { throw AudioError.empty(path: path) }
+            guard info.sampleRate > 0 else {
+                throw AudioError.unsupported(path: path, reason: "sample rate \(info.sampleRate) Hz")
+            }
+            if let declared = declaredFrameCount, declared > info.frameCount {
+                throw AudioError.truncated(path: path, expectedFrames: declared, readFrames: info.frameCount)
+            }
         }
 
         deinit { sf_close(file) }

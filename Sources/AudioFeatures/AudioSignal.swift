@@ -31,10 +31,14 @@ public enum Audio {
     ///   - sampleRate: Target rate in Hz (> 0), librosa `sr`; `nil` keeps the native rate (`sr=None`).
     ///   - offset: Start time in seconds (≥ 0), librosa `offset`.
     ///   - duration: Seconds to read (> 0), librosa `duration`; `nil` reads to the end.
+    ///   - maximumSamples: Cap on the samples held, both the decoded mono frames and the resampled output
+    ///     (`AudioLimits`); checked from the header before anything is decoded.
     /// - Throws: `AudioError` naming `path`: missing file, not audio, zero frames (also when the offset/duration
-    ///   select none), truncated data, unsupported encoding, NaN/Inf samples, offset past the end, resampling failure.
+    ///   select none), truncated data, unsupported encoding, NaN/Inf samples, offset past the end, a selection
+    ///   longer than `maximumSamples`, resampling failure.
     public static func load(
-        _ path: String, sampleRate: Int? = nil, offset: Double = 0, duration: Double? = nil
+        _ path: String, sampleRate: Int? = nil, offset: Double = 0, duration: Double? = nil,
+        maximumSamples: Int = AudioLimits.maximumSamples
     ) throws -> AudioSignal {
         guard offset >= 0, offset.isFinite else {
             throw AudioError.outOfRange(path: path, reason: "offset must be >= 0 seconds, got \(offset)")
@@ -45,11 +49,21 @@ public enum Audio {
         if let sampleRate, sampleRate <= 0 {
             throw AudioError.outOfRange(path: path, reason: "sample rate must be > 0 Hz, got \(sampleRate)")
         }
-        let (interleaved, info) = try AudioFile.readInterleaved(path) { info in
+        let (mono, info) = try AudioFile.readMono(path, maximumSamples: maximumSamples) { info in
             let rate = Double(info.sampleRate)
-            return (Int(offset * rate), duration.map { Int($0 * rate) })
+            let start = frames(offset * rate)
+            let count = duration.map { frames($0 * rate) }
+            // The resampled length follows from the header: refuse before decoding rather than after.
+            if let target = sampleRate, target != info.sampleRate, start < info.frameCount {
+                let selected = min(count ?? Int.max, info.frameCount - start)
+                let output = (Double(selected) * Double(target) / rate).rounded(.up)
+                if output > Double(maximumSamples) {
+                    throw AudioError.tooLong(path: path, frames: frames(output), sampleRate: target, channels: 1,
+                                             limit: maximumSamples)
+                }
+            }
+            return (start, count)
         }
-        let mono = AudioFile.mixDown(interleaved, channelCount: info.channelCount)
         guard let target = sampleRate, target != info.sampleRate else {
             return AudioSignal(samples: mono, sampleRate: info.sampleRate)
         }
@@ -60,5 +74,10 @@ public enum Audio {
             if case .resampleFailed(_, let reason) = error { throw AudioError.resampleFailed(path: path, reason: reason) }
             throw error
         }
+    }
+
+    /// `Int(value)` as Python's `int` truncates, saturating where a huge offset or duration would not fit.
+    private static func frames(_ value: Double) -> Int {
+        value < 9.0e18 ? Int(value) : Int.max
     }
 }

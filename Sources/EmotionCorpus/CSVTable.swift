@@ -1,12 +1,17 @@
 /// A CSV file parsed per RFC 4180: comma-separated fields, optional double quotes, `""` inside quotes for a quote,
 /// line breaks allowed inside quoted fields, CRLF or LF record ends, an optional UTF-8 byte-order mark.
 ///
-/// Every record keeps the 1-based line on which it starts, so errors can point at `file:line`.
+/// Every record keeps the 1-based line on which it starts, so errors can point at `file:line`. Input that no
+/// manifest holds is refused rather than guessed at: a NUL character (a binary file), or a record longer than
+/// `maximumRecordLength` characters (a file with no line breaks, or a quote left open).
 struct CSVTable {
     struct Record {
         let line: Int
         let fields: [String]
     }
+
+    /// The longest record accepted, in Unicode scalars (1 Mi).
+    static let maximumRecordLength = 1 << 20
 
     /// The first record.
     let header: Record
@@ -14,17 +19,23 @@ struct CSVTable {
     let rows: [Record]
 
     /// Parses `text` read from `path` (used in error messages).
-    /// - Throws: `CorpusError.manifest` for an unterminated quote, text after a closing quote, a missing header
-    ///   or a row whose field count differs from the header's.
+    /// - Throws: `CorpusError.manifest` for an unterminated quote, text after a closing quote, a NUL character, a
+    ///   record over `maximumRecordLength`, a missing header or a row whose field count differs from the header's.
     init(text: String, path: String) throws {
         var records: [Record] = []
         var fields: [String] = []
         var field = ""
-        var line = 1, recordLine = 1
+        var line = 1, recordLine = 1, recordLength = 0
         var inQuotes = false, afterQuote = false, quotedFieldLine = 1
-        var scalars = Array(text.unicodeScalars)
-        if scalars.first == "\u{FEFF}" { scalars.removeFirst() }
-        var index = 0
+        // One scalar of look-ahead (for `""` and CRLF) over the text, without copying it into an array.
+        var scalars = text.unicodeScalars.makeIterator()
+        var lookahead = scalars.next()
+        if lookahead == "\u{FEFF}" { lookahead = scalars.next() }
+        func next() -> Unicode.Scalar? {
+            let current = lookahead
+            lookahead = scalars.next()
+            return current
+        }
         func endRecord() {
             fields.append(field)
             // A record that is one empty field is a blank line.
@@ -32,15 +43,24 @@ struct CSVTable {
             fields = []
             field = ""
             afterQuote = false
+            recordLength = 0
         }
-        while index < scalars.count {
-            let c = scalars[index]
-            index += 1
+        while let c = next() {
+            recordLength += 1
+            if recordLength > CSVTable.maximumRecordLength {
+                throw CorpusError.manifest(path: path, line: recordLine, column: nil, reason:
+                    "record is longer than \(CSVTable.maximumRecordLength) characters" +
+                    (inQuotes ? " (a quoted field opened on line \(quotedFieldLine) is never closed)" : ""))
+            }
+            if c == "\0" {
+                throw CorpusError.manifest(path: path, line: line, column: nil,
+                                           reason: "NUL character: this is not a text CSV file")
+            }
             if inQuotes {
                 if c == "\"" {
-                    if index < scalars.count && scalars[index] == "\"" {
+                    if lookahead == "\"" {
                         field.unicodeScalars.append("\"")
-                        index += 1
+                        _ = next()
                     } else {
                         inQuotes = false
                         afterQuote = true
@@ -56,7 +76,7 @@ struct CSVTable {
                 fields.append(field)
                 field = ""
                 afterQuote = false
-            case "\r" where index < scalars.count && scalars[index] == "\n":
+            case "\r" where lookahead == "\n":
                 continue
             case "\n", "\r":
                 endRecord()
@@ -92,5 +112,27 @@ struct CSVTable {
         }
         self.header = header
         self.rows = Array(records.dropFirst())
+    }
+
+    /// Decodes `bytes` as UTF-8, or names the line and byte offset of the first invalid sequence.
+    /// - Throws: `CorpusError.manifest` for bytes that are not UTF-8.
+    static func decodeUTF8(_ bytes: [UInt8], path: String) throws -> String {
+        var iterator = bytes.makeIterator()
+        var decoder = UTF8()
+        var line = 1, offset = 0
+        loop: while true {
+            switch decoder.decode(&iterator) {
+            case .scalarValue(let scalar):
+                if scalar == "\n" { line += 1 }
+                offset += UTF8.width(scalar)
+            case .emptyInput:
+                break loop
+            case .error:
+                throw CorpusError.manifest(path: path, line: line, column: nil, reason:
+                    "not UTF-8 text (invalid byte 0x\(String(bytes[offset], radix: 16, uppercase: true)) at byte " +
+                    "offset \(offset)); save the manifest as UTF-8")
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 }

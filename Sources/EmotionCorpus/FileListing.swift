@@ -43,11 +43,12 @@ enum FileListing {
     /// The last path component.
     static func baseName(_ path: String) -> String { (path as NSString).lastPathComponent }
 
-    /// `nil` when libsndfile opens `path` as audio with at least one frame, else the reason it does not.
+    /// `nil` when libsndfile opens `path` as audio whose header passes `AudioFile.validate` (frames, channels,
+    /// rate, a data chunk the file really holds), else the reason it does not.
     static func probeFailure(_ path: String) -> String? {
         do {
-            let info = try AudioFile.info(path)
-            return info.frameCount > 0 ? nil : "audio file has zero frames"
+            _ = try AudioFile.validate(path)
+            return nil
         } catch {
             return reason(error)
         }

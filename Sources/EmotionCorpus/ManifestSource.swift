@@ -4,9 +4,15 @@ import Foundation
 ///
 /// The first line is a header naming the columns. `path` and `label` are required; `speaker`, `gender`
 /// (`male`/`female`/`m`/`f`, any case, or empty) and `split` (`train`/`validation`/`val`/`test`, or empty) are
-/// optional; any other column is kept in `Clip.attributes` under its header name. Relative paths are resolved
-/// against the manifest's directory. Malformed lines are errors naming `file:line` and the column; a listed file
-/// that is missing or does not decode is a bad file (skipped or fatal per `onBadFile`).
+/// optional; any other column is kept in `Clip.attributes` under its header name. Malformed lines are errors naming
+/// `file:line` and the column; a listed file that is missing or does not decode is a bad file (skipped or fatal per
+/// `onBadFile`).
+///
+/// Paths: a relative path is resolved against the manifest's directory and must stay inside it (`../` that climbs
+/// out is an error, so a manifest and its folder move together and a shared manifest cannot reach files beside
+/// it); a file elsewhere is named by an absolute path, which is taken as written. A path holding a control
+/// character is an error. The manifest itself may be at most `maximumBytes` long, in UTF-8, with records of at
+/// most 1 Mi characters and no NUL characters.
 ///
 /// ```
 /// path,label,speaker,gender,split
@@ -57,19 +63,29 @@ public struct ManifestSource: CorpusSource {
     static let splitValues: [String: String] = ["train": "train", "validation": "validation", "val": "validation",
                                                 "test": "test"]
 
+    /// The largest manifest read, 256 MB (about two million clips).
+    public static let maximumBytes = 256 << 20
+
     public func load() throws -> Corpus {
         let path = configuration.path
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else {
             throw CorpusError.badRoot(path: path, reason: "no such manifest file")
         }
-        let text: String
-        do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
-        } catch {
-            throw CorpusError.badRoot(path: path, reason: "cannot read manifest as UTF-8 text")
+        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+        guard size <= ManifestSource.maximumBytes else {
+            throw CorpusError.badRoot(path: path, reason:
+                "manifest is \(size) bytes; the limit is \(ManifestSource.maximumBytes) bytes")
         }
-        let table = try CSVTable(text: text, path: path)
+        guard let handle = FileHandle(forReadingAtPath: path),
+              let data = try? handle.read(upToCount: ManifestSource.maximumBytes + 1) ?? Data() else {
+            throw CorpusError.badRoot(path: path, reason: "cannot read manifest")
+        }
+        try? handle.close()
+        guard data.count <= ManifestSource.maximumBytes else {
+            throw CorpusError.badRoot(path: path, reason: "manifest is over the limit of \(ManifestSource.maximumBytes) bytes")
+        }
+        let table = try CSVTable(text: try CSVTable.decodeUTF8([UInt8](data), path: path), path: path)
         let columns = table.header.fields.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
         for (index, column) in columns.enumerated() where columns[..<index].contains(column) {
             throw CorpusError.manifest(path: path, line: table.header.line, column: column,
@@ -110,8 +126,8 @@ public struct ManifestSource: CorpusSource {
                 }
                 attributes["split"] = side
             }
-            let resolved = relative.hasPrefix("/") ? relative : FileListing.join(directory.isEmpty ? "." : directory,
-                                                                                  relative)
+            let resolved = try ManifestSource.resolve(relative, in: directory.isEmpty ? "." : directory,
+                                                      fail: { fail("path", $0) })
             guard try bad.probe(resolved, context: " (listed at \(path):\(row.line))") else { continue }
             let speaker = values["speaker"].flatMap { $0.isEmpty ? nil : $0 }
             clips.append(Clip(path: resolved, label: label, speaker: speaker, gender: gender, attributes: attributes))
@@ -124,5 +140,24 @@ public struct ManifestSource: CorpusSource {
         let name = configuration.name ?? ((FileListing.baseName(path) as NSString).deletingPathExtension)
         return Corpus(name: name, root: path, clips: clips, classes: Set(clips.map(\.label)).sorted(),
                       skipped: bad.skipped)
+    }
+
+    /// The file `listed` names: absolute as written, relative under `directory` and never above it.
+    /// - Throws: what `fail` makes of the reason, for a control character or a relative path that climbs out.
+    static func resolve(_ listed: String, in directory: String, fail: (String) -> CorpusError) throws -> String {
+        if let bad = listed.unicodeScalars.first(where: { $0.properties.generalCategory == .control }) {
+            throw fail("path contains the control character U+\(String(format: "%04X", bad.value))")
+        }
+        if listed.hasPrefix("/") { return listed }
+        // Lexical: each `..` must have a component of the listed path to cancel.
+        var depth = 0
+        for component in listed.split(separator: "/", omittingEmptySubsequences: true) {
+            if component == ".." { depth -= 1 } else if component != "." { depth += 1 }
+            if depth < 0 {
+                throw fail("'\(listed)' leaves the manifest's directory \(directory); relative paths must stay " +
+                           "inside it (use an absolute path for a file elsewhere)")
+            }
+        }
+        return FileListing.join(directory, listed)
     }
 }
