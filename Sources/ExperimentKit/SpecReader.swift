@@ -35,10 +35,18 @@ struct SpecReader {
             collector.record(.unknownKey(entry.keyLocation, path: entry.key, key: entry.key,
                                          validKeys: ExperimentSpec.sectionKeys, owner: nil))
         }
+        // Sizes are checked before anything is decoded, so no component ever sees an absurd one.
+        let oversized = SpecLimits.oversizedValues(in: SpecNode(.mapping(entries.filter { $0.key != "sweep" }), at: tree.location))
+        if !oversized.isEmpty { throw SpecErrors(collector.errors + oversized) }
         let name = readName()
         let seed = readSeed()
         let data = try readData()
         let features = try readFeatures(sampleRate: data?.1.options.sampleRate)
+        if let data, let features, let error = SpecLimits.featureMatrixError(
+            data: data.1.options, features: features.1, dataAt: tree["data"]?.location ?? data.0.typeLocation,
+            featuresAt: tree["features"]?.location ?? data.0.typeLocation) {
+            collector.record(error)
+        }
         let augment = try list("augment", .augmentation, default: Defaults.augment)
         rejectRepeatedAugmentations()
         let layers = try readModel()

@@ -104,8 +104,10 @@ public enum Checkpoint {
         var scalars: [String: Double] = [:], scheduleState: [String: Double] = [:]
         for (key, text) in file.metadata {
             for (prefix, isOptimizer) in [("optimizer.", true), ("schedule.", false)] where key.hasPrefix(prefix) {
-                guard let number = Double(text) else {
-                    throw CheckpointError.metadataMismatch(file: path, key: key, expected: "a number", found: text)
+                // Counters become `Int`s on restore: infinity, NaN or a huge value would trap there.
+                guard let number = Double(text), number.isFinite, abs(number) < 0x1p53 else {
+                    throw CheckpointError.metadataMismatch(file: path, key: key, expected: "a finite number below 2^53",
+                                                           found: text)
                 }
                 let name = String(key.dropFirst(prefix.count))
                 if isOptimizer { scalars[name] = number } else { scheduleState[name] = number }
