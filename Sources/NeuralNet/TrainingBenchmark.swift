@@ -3,7 +3,9 @@ import Foundation
 /// The `exp bench train` workload: the default stack (`Sequential.defaultStack`) on random data, Adam, softmax
 /// cross-entropy, with the figures its PyTorch and Keras peers (`bench/peers/torch_train.py`, `keras_train.py`) print.
 ///
-/// Training throughput is `batch / median step time` over `steps` steps after `warmupSteps`; inference is the median
+/// Training throughput is `batch / median step time` over `steps` steps after `warmupSteps`; the median process CPU
+/// time per step is reported beside it, since on a shared machine it depends far less on other jobs than the wall
+/// time does (with one thread it is the step's own compute; with more it adds up every thread). Inference is the median
 /// forward time at `batch`; latency is the median forward time of one example. Achieved GFLOP/s counts a training step
 /// as 3× the forward FLOPs (forward, input gradients, weight gradients); MFU divides it by the best `sgemm`
 /// throughput this process measures with the same BLAS and thread count.
@@ -22,6 +24,7 @@ public enum TrainingBenchmark {
         public var batch, frames, features, classes, threads: Int
         public var trainSamplesPerSecond: Double
         public var trainStepMilliseconds: Double
+        public var trainStepCPUMilliseconds: Double
         public var inferSamplesPerSecond: Double
         public var latencyMillisecondsBatch1: Double
         public var peakRSSMegabytes: Double
@@ -36,6 +39,7 @@ public enum TrainingBenchmark {
         enum CodingKeys: String, CodingKey {
             case framework, batch, frames, features, classes, threads
             case trainSamplesPerSecond = "train_samples_per_s", trainStepMilliseconds = "train_step_ms"
+            case trainStepCPUMilliseconds = "train_step_cpu_ms"
             case inferSamplesPerSecond = "infer_samples_per_s", latencyMillisecondsBatch1 = "latency_ms_b1"
             case peakRSSMegabytes = "peak_rss_mb", flopsPerExample = "flops_per_example", gigaflops = "gflops"
             case gemmPeakGigaflops = "gemm_peak_gflops", modelFlopUtilisation = "mfu", blasKernel = "blas_kernel"
@@ -46,11 +50,11 @@ public enum TrainingBenchmark {
         public var summary: String {
             String(format: "%@ [%@, %d threads] batch %d × %d × %d → %d classes: train %.0f samples/s (%.1f ms/step), "
                    + "infer %.0f samples/s, latency b1 %.3f ms, peak RSS %.0f MB, %.2f MFLOP/example, %.1f GFLOP/s of "
-                   + "%.1f GEMM peak (MFU %.1f%%), GEMM check rel. error %.1e",
+                   + "%.1f GEMM peak (MFU %.1f%%), GEMM check rel. error %.1e, CPU %.1f ms/step",
                    framework, blasKernel, threads, batch, frames, features, classes, trainSamplesPerSecond,
                    trainStepMilliseconds, inferSamplesPerSecond, latencyMillisecondsBatch1, peakRSSMegabytes,
                    Double(flopsPerExample) / 1e6, gigaflops, gemmPeakGigaflops, modelFlopUtilisation * 100,
-                   gemmCheckRelativeError)
+                   gemmCheckRelativeError, trainStepCPUMilliseconds)
         }
     }
 
@@ -69,10 +73,14 @@ public enum TrainingBenchmark {
         let labels = (0..<options.batch).map { $0 % options.classes }
         let optimizer = Adam(learningRate: 1e-3), loss = CrossEntropyLoss()
 
-        var stepTimes: [Double] = [], lastLoss: Float = 0
+        var stepTimes: [Double] = [], cpuTimes: [Double] = [], lastLoss: Float = 0
         for step in 0..<(options.warmupSteps + options.steps) {
+            let cpuStart = processCPUSeconds()
             let seconds = time { lastLoss = trainStep(model: model, loss: loss, optimizer: optimizer, input: x, labels: labels) }
-            if step >= options.warmupSteps { stepTimes.append(seconds) }
+            if step >= options.warmupSteps {
+                stepTimes.append(seconds)
+                cpuTimes.append(processCPUSeconds() - cpuStart)
+            }
         }
         let inferenceBatch = slice(x, count: min(32, options.batch))
         _ = model.forward(inferenceBatch, mode: .inference)
@@ -88,7 +96,8 @@ public enum TrainingBenchmark {
         return Report(
             framework: "exp", batch: options.batch, frames: options.frames, features: options.features,
             classes: options.classes, threads: options.threads, trainSamplesPerSecond: trainRate,
-            trainStepMilliseconds: step * 1e3, inferSamplesPerSecond: Double(inferenceBatch.shape[0]) / median(inferTimes),
+            trainStepMilliseconds: step * 1e3, trainStepCPUMilliseconds: median(cpuTimes) * 1e3,
+            inferSamplesPerSecond: Double(inferenceBatch.shape[0]) / median(inferTimes),
             latencyMillisecondsBatch1: median(latencyTimes) * 1e3, peakRSSMegabytes: peakResidentMegabytes(),
             flopsPerExample: flops, gigaflops: achieved, gemmPeakGigaflops: peak, modelFlopUtilisation: achieved / peak,
             blasKernel: BLASRuntime.kernelName, gemmCheckRelativeError: gemmCheck, finalLoss: Double(lastLoss))
@@ -137,6 +146,13 @@ public enum TrainingBenchmark {
             return kilobytes / 1024
         }
         return 0
+    }
+
+    /// CPU time used so far by all threads of this process, in seconds.
+    private static func processCPUSeconds() -> Double {
+        var spec = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &spec)
+        return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
     }
 
     private static func time(_ body: () -> Void) -> Double {

@@ -26,6 +26,7 @@ import Testing
         let report = try TrainingBenchmark.run(options)
         #expect(report.gemmCheckRelativeError < 1e-5)
         #expect(report.trainSamplesPerSecond > 0 && report.inferSamplesPerSecond > 0 && report.latencyMillisecondsBatch1 > 0)
+        #expect(report.trainStepCPUMilliseconds > 0 && report.trainStepCPUMilliseconds.isFinite)
         #expect(report.gemmPeakGigaflops > 0 && report.modelFlopUtilisation > 0)
         #expect(report.peakRSSMegabytes > 0 && report.finalLoss.isFinite)
         #expect(report.flopsPerExample == Self.peerFlops(frames: 20, features: 6, classes: 3))
