@@ -74,7 +74,7 @@ public final class LayerNorm: Layer {
     public func forward(_ input: Tensor, lengths: [Int]?, mode: Mode) -> (output: Tensor, lengths: [Int]?) {
         let c = configuration.featureCount
         precondition(input.rank >= 2 && input.shape.last == c, "LayerNorm expects [N, …, \(c)], got \(input.shape)")
-        let (n, t) = (input.shape[0], input.rank == 3 ? input.shape[1] : input.count / (input.shape[0] * c))
+        let (n, t) = (input.shape[0], input.rank == 3 ? input.shape[1] : input.count / max(input.shape[0] * c, 1))
         let valid = input.rank == 3 ? lengths : nil
         if input.rank == 3 { validateLengths(lengths, batch: n, frames: t, layer: "LayerNorm") }
         // Padded frames output zeros, as the recurrent and convolution layers emit there, and get no gradient.
@@ -100,7 +100,7 @@ public final class LayerNorm: Layer {
         guard let cache else { preconditionFailure("LayerNorm.backward called without a training forward") }
         precondition(outputGradient.shape == cache.shape, "LayerNorm.backward expects \(cache.shape), got \(outputGradient.shape)")
         let c = configuration.featureCount, rows = outputGradient.count / c
-        let (n, t) = (cache.shape[0], rows / cache.shape[0])
+        let (n, t) = (cache.shape[0], rows / max(cache.shape[0], 1))
         let dy = outputGradient.storage, xhat = cache.normalized
         var dx = [Float](repeating: 0, count: dy.count)
         forEachValidRow(batch: n, frames: t, lengths: cache.lengths) { r in
