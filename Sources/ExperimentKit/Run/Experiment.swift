@@ -85,7 +85,8 @@ public enum Experiment {
             result.skipped = true
             return result
         }
-        let log = LogFileObserver(url: session.directory.log)
+        let selection = MetricSelection(resolved: resolved.metrics)
+        let log = LogFileObserver(url: session.directory.log, selection: selection)
         if case let .resume(epoch) = session.plan {
             log.note("resuming after epoch \(epoch) (resume \(session.record.resumes))")
         }
@@ -116,7 +117,7 @@ public enum Experiment {
             minDelta: training.earlyStopping?.minDelta ?? 0)
         let loop = TrainingLoop(task: task, directory: session.directory, name: resolved.name, id: id,
                                 configuration: configuration,
-                                observers: [ProgressObserver(style: options.progress, write: options.write), log,
+                                observers: [ProgressObserver(style: options.progress, write: options.write, selection: selection), log,
                                             EcosystemObserver(directory: session.directory)],
                                 interrupt: options.interrupt)
         loop.epochCommitted = { state in

@@ -5,14 +5,16 @@ public final class LogFileObserver: TrainingObserver {
     private let url: URL
     private var text: String
     private var pending = false
+    private let selection: MetricSelection?
     private lazy var formatter = ProgressObserver(style: .plain, write: { [unowned self] line in
         self.text += line
         self.pending = true
-    })
+    }, selection: selection)
 
-    /// Continues the log at `url` (keeping earlier content, e.g. before a resume).
-    public init(url: URL) {
+    /// Continues the log at `url` (keeping earlier content, e.g. before a resume), lines showing `selection`'s metrics.
+    public init(url: URL, selection: MetricSelection? = nil) {
         self.url = url
+        self.selection = selection
         self.text = (try? String(contentsOf: url, encoding: .utf8)) ?? ""
     }
 

@@ -22,16 +22,19 @@ public final class ProgressObserver: TrainingObserver {
     private let style: ProgressStyle
     private let write: (String) -> Void
     private let clock: () -> Double
+    private let selection: MetricSelection?
     private var info: RunInfo?
     private var startTime = 0.0
     private var stepsDone = 0
     private var lastDraw = -Double.infinity
     private var lineOpen = false
 
-    /// Creates an observer that sends text to `write` (default: standard error) using `clock` (seconds) for the ETA.
+    /// Creates an observer that sends text to `write` (default: standard error) using `clock` (seconds) for the ETA;
+    /// with a `selection`, epoch and test lines show the spec's `metrics` instead of the fixed set.
     public init(style: ProgressStyle, write: @escaping (String) -> Void = ProgressObserver.standardError,
-                clock: @escaping () -> Double = ProgressObserver.monotonicSeconds) {
+                clock: @escaping () -> Double = ProgressObserver.monotonicSeconds, selection: MetricSelection? = nil) {
         self.style = style
+        self.selection = selection
         self.write = write
         self.clock = clock
     }
@@ -39,7 +42,7 @@ public final class ProgressObserver: TrainingObserver {
     public func handle(_ event: TrainingEvent) -> TrainingDecision {
         switch style {
         case .json: write(Self.jsonLine(event) + "\n")
-        case .quiet: if case let .runEnded(summary) = event { write(Self.endLine(summary, info: info) + "\n") }
+        case .quiet: if case let .runEnded(summary) = event { write(endLine(summary) + "\n") }
         case .plain, .terminal: handleText(event)
         }
         return .proceed
@@ -61,11 +64,12 @@ public final class ProgressObserver: TrainingObserver {
             write("\r\u{1B}[2K" + stepText(step))
             lineOpen = true
         case let .epochEnded(metrics):
-            emitLine(Self.epochLine(metrics, epochs: info?.epochs) + etaText(epoch: metrics.epoch))
+            emitLine((selection?.epochLine(metrics, epochs: info?.epochs) ?? Self.epochLine(metrics, epochs: info?.epochs))
+                     + etaText(epoch: metrics.epoch))
         case let .checkpointSaved(kind, epoch):
             if kind == .best { emitLine("  best checkpoint: epoch \(epoch)") }
         case let .runEnded(summary):
-            emitLine(Self.endLine(summary, info: info))
+            emitLine(endLine(summary))
         }
     }
 
@@ -101,13 +105,22 @@ public final class ProgressObserver: TrainingObserver {
         return text + " lr \(String(format: "%.3g", metrics.learningRate)) (\(duration(metrics.seconds)))"
     }
 
+    private func endLine(_ summary: RunSummary) -> String {
+        guard let selection else { return Self.endLine(summary, info: info) }
+        return Self.endLine(summary, info: info, testText: { "test " + selection.describe($0) })
+    }
+
     /// `name/id: completed after 12 epochs (best 9): test acc … uar … f1 …`.
-    public static func endLine(_ summary: RunSummary, info: RunInfo?) -> String {
+    public static func endLine(
+        _ summary: RunSummary, info: RunInfo?,
+        testText: ((ClassificationMetrics) -> String)? = nil
+    ) -> String {
         let who = info.map { "\($0.name)/\($0.id): " } ?? ""
         var text = "\(who)\(summary.status.rawValue) after \(summary.epochsCompleted) epochs"
         if let best = summary.bestEpoch { text += " (best \(best))" }
         if let test = summary.test {
-            text += ": test acc \(format(test.accuracy)) uar \(format(test.uar)) f1 \(format(test.macroF1))"
+            text += ": " + (testText?(test)
+                ?? "test acc \(format(test.accuracy)) uar \(format(test.uar)) f1 \(format(test.macroF1))")
         }
         if let error = summary.error { text += ": \(error)" }
         return text

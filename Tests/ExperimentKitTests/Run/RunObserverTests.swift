@@ -76,6 +76,23 @@ import Testing
         #expect(!output.contains("\r"))
     }
 
+    @Test func progressWithASelectionShowsTheSpecsMetricsOnly() {
+        var output = ""
+        let observer = ProgressObserver(style: .plain, write: { output += $0 }, clock: { 0 },
+                                        selection: MetricSelection([.uar]))
+        _ = observer.handle(.runStarted(RunInfo(name: "demo", id: "demo-ab12", epochs: 4, stepsPerEpoch: 2,
+                                                firstEpoch: 1)))
+        _ = observer.handle(.epochEnded(epochRecord(1, valUAR: 0.25)))
+        let test = ClassificationMetrics(truth: [0, 1, 1, 0], predicted: [0, 1, 0, 0], classNames: ["a", "b"], loss: 0.5)
+        _ = observer.handle(.runEnded(RunSummary(status: .completed, epochsCompleted: 1, bestEpoch: 1, test: test,
+                                                 error: nil)))
+        let lines = output.split(separator: "\n").map(String.init)
+        #expect(lines.count == 3)
+        #expect(lines[1].hasPrefix("epoch 1/4 loss 1.0000 uar 0.5000 | val loss 1.0000 uar 0.2500 lr 0.001"))
+        #expect(lines[2] == "demo/demo-ab12: completed after 1 epochs (best 1): test loss 0.5000  uar 0.7500")
+        #expect(!output.contains("acc") && !output.contains("f1"))
+    }
+
     @Test func terminalProgressRewritesOneLine() {
         var output = ""
         var now = 0.0
