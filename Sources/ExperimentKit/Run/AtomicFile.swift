@@ -20,11 +20,12 @@ public enum AtomicFile {
         let descriptor = open(temporary.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw failure(url, errno) }
         let fault: FaultInjection.Point = url.pathExtension == "safetensors" ? .writeCheckpoint : .writeArtifact
-        let result = writeAll(data, to: descriptor) {
-            // The fault tests kill the process here, leaving a torn temporary file behind as a real kill would.
+        // The fault tests kill the process halfway, leaving a torn temporary file behind as a real kill would.
+        let halfway: (() -> Void)? = FaultInjection.isConfigured ? {
             FaultInjection.killIfArrived(.write)
             FaultInjection.killIfArrived(fault)
-        }
+        } : nil
+        let result = writeAll(data, to: descriptor, halfway: halfway)
         close(descriptor)
         guard result == 0 else {
             unlink(temporary.path)
@@ -33,29 +34,10 @@ public enum AtomicFile {
         try moveIntoPlace(temporary, url, durable: durable)
     }
 
-    /// A fresh temporary name beside `url`, recognisable by `temporaryPrefix`, for writers that produce the file
-    /// themselves before `commit(_:to:)`.
-    public static func temporaryURL(for url: URL) -> URL {
+    /// A fresh temporary name beside `url`, recognisable by `temporaryPrefix`.
+    static func temporaryURL(for url: URL) -> URL {
         url.deletingLastPathComponent().appendingPathComponent(
             "\(temporaryPrefix)\(url.lastPathComponent).\(getpid()).\(UInt32.random(in: 0 ... .max))")
-    }
-
-    /// Flushes the finished file `temporary` (from `temporaryURL(for:)`) to disk and renames it over `url`.
-    /// - Throws: `RunError.writeFailed` naming `url`; `temporary` is removed on failure.
-    public static func commit(_ temporary: URL, to url: URL) throws {
-        let descriptor = open(temporary.path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else {
-            let code = errno
-            unlink(temporary.path)
-            throw failure(url, code)
-        }
-        let synced = fsync(descriptor) == 0 ? 0 : errno
-        close(descriptor)
-        guard synced == 0 else {
-            unlink(temporary.path)
-            throw failure(url, synced)
-        }
-        try moveIntoPlace(temporary, url, durable: false)
     }
 
     private static func moveIntoPlace(_ temporary: URL, _ url: URL, durable: Bool) throws {
@@ -102,17 +84,17 @@ public enum AtomicFile {
         }
     }
 
-    /// Writes every byte of `data` and fsyncs; returns 0 or the `errno` of the failing call. `halfway` runs once
-    /// half the bytes are written (the fault hook).
-    private static func writeAll(_ data: Data, to descriptor: Int32, halfway: () -> Void) -> Int32 {
+    /// Writes every byte of `data` and fsyncs; returns 0 or the `errno` of the failing call. `halfway`, if given,
+    /// runs once half the bytes are written (the fault hook).
+    private static func writeAll(_ data: Data, to descriptor: Int32, halfway: (() -> Void)?) -> Int32 {
         data.withUnsafeBytes { (buffer: UnsafeRawBufferPointer) -> Int32 in
             var written = 0
-            var reachedHalf = false
+            var reachedHalf = halfway == nil
             if let base = buffer.baseAddress {
                 while written < buffer.count {
                     if !reachedHalf, written >= buffer.count / 2, written > 0 {
                         reachedHalf = true
-                        halfway()
+                        halfway?()
                     }
                     let chunk = reachedHalf ? buffer.count - written : max(1, buffer.count / 2) - written
                     let count = Foundation.write(descriptor, base + written, chunk)

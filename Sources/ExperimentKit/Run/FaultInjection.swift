@@ -34,6 +34,9 @@ public enum FaultInjection {
 
     private static let arrivals = ArrivalCounter()
 
+    /// Whether a fault is configured in this process at all.
+    public static var isConfigured: Bool { configured != nil }
+
     /// Counts an arrival at `point`; true exactly at the configured arrival.
     public static func arrive(_ point: Point) -> Bool {
         guard let configured, configured.point == point else { return false }
