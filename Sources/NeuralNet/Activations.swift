@@ -41,7 +41,8 @@ public final class ReLU: Layer {
             [Float](unsafeUninitializedCapacity: xBuffer.count) { buffer, count in
                 nonisolated(unsafe) let (x, out) = (xBuffer, buffer)
                 Parallel.forEachChunk(xBuffer.count) { range in
-                    for i in range { out[i] = max(0, x[i]) }
+                    // Not max(0, x): that maps NaN to 0 and would hide a diverging run (PyTorch propagates NaN).
+                    for i in range { out[i] = x[i] < 0 ? 0 : x[i] }
                 }
                 count = xBuffer.count
             }

@@ -21,6 +21,14 @@ import TestSupport
         #expect(dx.storage == zip(x.storage, dy.storage).map { $0 > 0 ? $1 : 0 })
     }
 
+    @Test func reluPassesNaNThroughLikePyTorch() {
+        // A NaN turned into 0 here would let a diverging run look healthy downstream.
+        let x = Tensor(shape: [1, 4], storage: [.nan, -1, 2, -.infinity])
+        let y = ReLU().forward(x, mode: .inference)
+        #expect(y.storage[0].isNaN)
+        #expect(Array(y.storage[1...]) == [0, 2, 0])
+    }
+
     @Test func maxPoolMatchesAPlainLoop() {
         let (n, t, c) = (Self.n, Self.t, Self.c)
         let x = Self.random([n, t, c], seed: 3)
