@@ -149,7 +149,7 @@ import Testing
         }
     }
 
-    @Test(arguments: ["1e400", "nan", "inf", "-inf", "9.3e18", "x"])
+    @Test(arguments: ["1e400", "nan", "inf", "-inf", "9.3e18", "-1"])
     func tamperedOptimizerCountersAreRefused(step: String) throws {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("exp-hostile-\(UUID().uuidString).safetensors")
         defer { try? FileManager.default.removeItem(at: url) }
@@ -161,7 +161,7 @@ import Testing
         let error = #expect(throws: CheckpointError.self) {
             try Checkpoint.loadOptimizer(into: Adam(learningRate: 0.01), parameters: model.parameters, from: url)
         }
-        #expect(error?.description == "\(url.path): metadata 'optimizer.step' is '\(step)', expected 'a finite number below 2^53'")
+        #expect(error?.description == "\(url.path): metadata 'optimizer.step' is '\(step)', expected 'a whole count from 0 to 2^53'")
     }
 
     @Test func everyTruncationIsAnError() throws {
