@@ -30,6 +30,26 @@ public struct ExperimentSpec: Sendable {
     public static let sectionKeys = ["name", "seed", "data", "features", "augment", "model", "optimizer", "schedule",
                                      "training", "split", "metrics", "sweep"]
 
+    /// Longest experiment name accepted: the run id adds a hash to it, and both must fit a 255-byte file name.
+    public static let maxNameLength = 100
+
+    /// Why `name` cannot name a run directory, or `nil` if it can: it must be 1 to `maxNameLength` characters of
+    /// `[A-Za-z0-9._-]` and must not start with `.` (no hidden directories, no `.` or `..`), so the run directory
+    /// `<runs root>/<name>/<run-id>` stays inside the runs root.
+    public static func nameProblem(_ name: String) -> String? {
+        if name.isEmpty { return "name must not be empty" }
+        if name.unicodeScalars.count > maxNameLength {
+            return "name must be at most \(maxNameLength) characters, got \(name.unicodeScalars.count)"
+        }
+        if let bad = name.unicodeScalars.first(where: { !($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0)
+            || $0 == "." || $0 == "_" || $0 == "-")) }) {
+            let shown = bad.value < 0x20 || bad.value == 0x7F ? String(format: "U+%04X", bad.value) : "'\(bad)'"
+            return "name may only contain A-Z, a-z, 0-9, '.', '_' and '-', found \(shown)"
+        }
+        if name.hasPrefix(".") { return "name must not start with '.'" }
+        return nil
+    }
+
     /// Loads `file` (with its `extends` chain), applies `overrides` in order (to the tree with defaults written out,
     /// see `withDefaults`), and validates every section against
     /// `registries`; `classCount` replaces `units: classes` in the model.

@@ -10,6 +10,8 @@ public struct SpecLoader: Sendable {
     public var maxDepth: Int
     /// Largest spec file accepted, in bytes.
     public var maxBytes: Int
+    /// Most files one `extends` chain may hold, the spec itself included.
+    public var maxExtendsDepth = 16
 
     /// Creates a loader with limits far above any real spec (10,000 nodes, depth 32, 1 MiB).
     public init(maxNodes: Int = 10_000, maxDepth: Int = 32, maxBytes: Int = 1 << 20) {
@@ -34,6 +36,7 @@ public struct SpecLoader: Sendable {
                                       message: "spec is \(text.utf8.count) bytes; specs are limited to \(maxBytes)")])
         }
         try rejectTabIndentation(text, file: file)
+        try SpecKeyScreen.check(text, file: file)
         let composed: Node?
         do {
             composed = try Yams.compose(yaml: text)
@@ -53,15 +56,18 @@ public struct SpecLoader: Sendable {
             let names = (chain + [canonical]).map { URL(fileURLWithPath: $0).lastPathComponent }
             throw SpecErrors([.extendsCycle(referencedAt, chain: names)])
         }
+        if chain.count >= maxExtendsDepth, let referencedAt {
+            throw SpecErrors([.invalidValue(referencedAt, path: "extends", message: "extends chain longer than "
+                + "\(maxExtendsDepth) files; specs are limited to \(maxExtendsDepth)")])
+        }
         let text: String
         do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
-        } catch {
-            let reason = FileManager.default.fileExists(atPath: path) ? "not readable as UTF-8 text" : "no such file"
+            text = try readText(path)
+        } catch let reason as UnreadableSpec {
             if let referencedAt {
-                throw SpecErrors([.invalidValue(referencedAt, path: "extends", message: "cannot read '\(path)': \(reason)")])
+                throw SpecErrors([.invalidValue(referencedAt, path: "extends", message: "cannot read '\(path)': \(reason.text)")])
             }
-            throw SpecErrors([.unreadable(file: path, reason: reason)])
+            throw SpecErrors([.unreadable(file: path, reason: reason.text)])
         }
         let node = try parse(text, file: path)
         guard var entries = node.entries else {
@@ -77,6 +83,30 @@ public struct SpecLoader: Sendable {
             : Self.joined(directory: (path as NSString).deletingLastPathComponent, parentName)
         let parent = try load(file: parentPath, chain: chain + [canonical], referencedAt: reference.location)
         return Self.merge(parent, SpecNode(.mapping(entries), at: node.location))
+    }
+
+    private struct UnreadableSpec: Error { let text: String }
+
+    /// The file's text, refusing non-regular files (a FIFO would block) and files over `maxBytes` before reading
+    /// them whole.
+    private func readText(_ path: String) throws -> String {
+        var info = stat()
+        guard stat(path, &info) == 0 else {
+            throw UnreadableSpec(text: errno == ENOENT ? "no such file" : String(cString: strerror(errno)))
+        }
+        guard info.st_mode & S_IFMT == S_IFREG else { throw UnreadableSpec(text: "not a regular file") }
+        guard info.st_size <= maxBytes else {
+            throw UnreadableSpec(text: "the file is \(info.st_size) bytes; specs are limited to \(maxBytes)")
+        }
+        guard let handle = FileHandle(forReadingAtPath: path) else { throw UnreadableSpec(text: "permission denied") }
+        defer { try? handle.close() }
+        // One byte past the limit tells a file that grew since `stat` from one at the limit.
+        let data = (try? handle.read(upToCount: maxBytes + 1)) ?? Data()
+        guard data.count <= maxBytes else {
+            throw UnreadableSpec(text: "the file is over \(maxBytes) bytes; specs are limited to \(maxBytes)")
+        }
+        guard let text = String(data: data, encoding: .utf8) else { throw UnreadableSpec(text: "not readable as UTF-8 text") }
+        return text
     }
 
     /// Merges `child` over `base`: mappings merge key by key (recursively), anything else in the child replaces.
@@ -133,11 +163,18 @@ public struct SpecLoader: Sendable {
             return SpecNode(.sequence(items), at: location)
         case .mapping(let mapping):
             var entries: [SpecNode.Entry] = []
+            var keys: [String: Int] = [:]
             for (key, value) in mapping {
                 let keyLocation = SourceLocation(file: file, line: key.mark?.line ?? 1, column: key.mark?.column ?? 1)
                 guard case .scalar(let scalar) = key else {
                     throw SpecErrors([.syntax(keyLocation, message: "mapping keys must be plain names, got a \(key.isMapping ? "mapping" : "list")")])
                 }
+                // Yams compares keys with their tags, so `1:` and `'1':` both pass it; as spec keys they are one.
+                if let first = keys[scalar.string] {
+                    throw SpecErrors([.syntax(keyLocation, message: "duplicate key '\(scalar.string)' (first at line "
+                        + "\(first)); each key may appear only once in a mapping")])
+                }
+                keys[scalar.string] = keyLocation.line
                 let converted = try convert(value, file: file, depth: depth + 1, budget: &budget)
                 entries.append(SpecNode.Entry(key: scalar.string, keyLocation: keyLocation, value: converted))
             }
@@ -162,8 +199,17 @@ public struct SpecLoader: Sendable {
                     + "each key may appear only once in a mapping")
             }
             return .syntax(at(context.mark), message: "duplicate key \(keys) in one mapping; each key may appear only once")
+        case .reader(let problem, let offset, let value, _):
+            // libyaml reports the byte offset; count lines and scalars up to it.
+            let prefix = text.utf8.prefix(offset ?? 0)
+            let line = prefix.reduce(1) { $0 + ($1 == UInt8(ascii: "\n") ? 1 : 0) }
+            let lineStart = prefix.lastIndex(of: UInt8(ascii: "\n")).map { prefix.index(after: $0) } ?? prefix.startIndex
+            let column = prefix[lineStart...].reduce(1) { $0 + ($1 & 0xC0 == 0x80 ? 0 : 1) }
+            let character = value >= 0 ? String(format: " (U+%04X)", value) : ""
+            return .syntax(SourceLocation(file: file, line: line, column: column), message: "invalid YAML: \(problem)\(character)")
         default:
-            return .syntax(SourceLocation(file: file, line: 1, column: 1), message: "invalid YAML: \(error)")
+            let firstLine = "\(error)".split(separator: "\n").first.map(String.init) ?? ""
+            return .syntax(SourceLocation(file: file, line: 1, column: 1), message: "invalid YAML: \(firstLine)")
         }
     }
 }

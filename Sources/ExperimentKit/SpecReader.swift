@@ -77,10 +77,12 @@ struct SpecReader {
             collector.record(.typeMismatch(location, path: "name", expected: "a string", got: node?.described ?? "nothing"))
             return nil
         }
-        guard ExperimentSpec.isValidName(text) else {
+        if let problem = ExperimentSpec.nameProblem(text) {
             let origin = node == nil ? " (taken from the file name; set 'name' explicitly)" : ""
-            collector.record(.invalidValue(location, path: "name", message: "name must match [A-Za-z0-9._-]+ and not "
-                + "contain '..', since it names the run directory. Received: name=\(text)\(origin)"))
+            let shown = text.unicodeScalars.count > 40 ? String(text.unicodeScalars.prefix(40)) + "…" : text
+            let printable = shown.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? "?" : String($0) }.joined()
+            collector.record(.invalidValue(location, path: "name", message: "\(problem); the name becomes the run "
+                + "directory. Received: name=\(printable)\(origin)"))
             return nil
         }
         return text
@@ -88,6 +90,10 @@ struct SpecReader {
 
     private mutating func readSeed() -> Int? {
         guard let node = tree["seed"] else { return 0 }
+        if let range = StrictDecoder.numbersOutOfRange(in: node, path: "seed").first {
+            collector.record(range)
+            return nil
+        }
         guard node.scalarKind == .int, let text = node.scalarText, let seed = Int(text) else {
             collector.record(.typeMismatch(node.location, path: "seed", expected: "an integer", got: node.described))
             return nil

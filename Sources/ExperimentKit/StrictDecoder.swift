@@ -12,6 +12,9 @@ enum StrictDecoder {
             throw SpecErrors([.typeMismatch(node.location, path: path, expected: "a mapping", got: node.described)])
         }
         var errors = unknownKeys(in: mapping, of: T.self, path: path, owner: owner, extraKeys: extraKeys)
+        // Out-of-range numbers would decode as infinity or fail as a bare type mismatch: report them instead.
+        let ranges = numbersOutOfRange(in: mapping, path: path)
+        if !ranges.isEmpty { throw SpecErrors(errors + ranges) }
         do {
             let value = try YAMLDecoder().decode(T.self, from: yamsNode(mapping))
             if let checked = value as? any Validatable {
@@ -56,6 +59,44 @@ enum StrictDecoder {
             }
         }
         return errors
+    }
+
+    /// Largest magnitude of a fractional number in a spec: every such option is stored as `Float`.
+    static let largestNumber = Double(Float.greatestFiniteMagnitude)
+
+    /// Every plain number in `node` that no option type can hold: an integer outside Int64, a decimal that
+    /// overflows `Float` (`1e400` would silently become infinity), or `.nan`. `.inf` is left to range checks.
+    static func numbersOutOfRange(in node: SpecNode, path: String) -> [SpecError] {
+        switch node.content {
+        case .scalar(let text, _):
+            switch node.scalarKind {
+            case .int:
+                guard integerValue(text) == nil else { return [] }
+                return [.invalidValue(node.location, path: path, message: "integer \(text) is out of range; integers "
+                    + "must be within \(Int64.min)...\(Int64.max)")]
+            case .float:
+                if text.lowercased().hasSuffix(".nan") {
+                    return [.invalidValue(node.location, path: path, message: "expected a number, got .nan")]
+                }
+                guard !text.lowercased().hasSuffix(".inf"), case let value = Double(text) ?? .infinity,
+                      !value.isFinite || abs(value) > largestNumber else { return [] }
+                return [.invalidValue(node.location, path: path, message: "number \(text) is out of range; numbers "
+                    + "must be within ±3.4e38 (Float)")]
+            default:
+                return []
+            }
+        case .sequence(let items):
+            return items.enumerated().flatMap { numbersOutOfRange(in: $1, path: SpecPath.index(path, $0)) }
+        case .mapping(let entries):
+            return entries.flatMap { numbersOutOfRange(in: $0.value, path: SpecPath.key(path, $0.key)) }
+        }
+    }
+
+    /// The value of a YAML 1.2 integer literal (decimal, `0x`, `0o`), or `nil` when it does not fit Int64.
+    private static func integerValue(_ text: String) -> Int64? {
+        if text.hasPrefix("0x") { return Int64(text.dropFirst(2), radix: 16) }
+        if text.hasPrefix("0o") { return Int64(text.dropFirst(2), radix: 8) }
+        return Int64(text.hasPrefix("+") ? String(text.dropFirst()) : text)
     }
 
     /// The Yams node for a spec subtree; strings keep their string tag so `'1'` still decodes as a string.

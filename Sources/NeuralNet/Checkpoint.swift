@@ -32,6 +32,11 @@ public enum Checkpoint {
     ///
     /// - Throws: `CheckpointError` naming the file (and the tensor) for any unreadable, truncated or tampered file.
     public static func read(_ url: URL) throws -> SafetensorsFile {
+        // A FIFO or a device (e.g. a planted link to /dev/zero) would block or never end; only files are read.
+        var info = stat()
+        if stat(url.path, &info) == 0, info.st_mode & S_IFMT != S_IFREG {
+            throw CheckpointError.io(file: url.path, reason: "cannot read the checkpoint (not a regular file)")
+        }
         let data: Data
         do {
             data = try Data(contentsOf: url)

@@ -37,14 +37,14 @@ public enum CheckpointError: Error, CustomStringConvertible, Equatable, Sendable
             "\(file): truncated safetensors file: \(size) bytes, expected at least 8 (the header length)"
         case let .headerLength(file, length, fileSize):
             "\(file): safetensors header length \(length) is invalid for a file of \(fileSize) bytes "
-                + "(must be at most 100000000 and at most the file size − 8)"
+                + "(must be at most \(SafetensorsFile.maximumHeaderLength) and at most the file size − 8)"
         case let .invalidHeader(file, tensor, reason):
             tensor.isEmpty ? "\(file): invalid safetensors header: \(reason)"
                 : "\(file): tensor '\(tensor)': invalid header entry: \(reason)"
         case let .unsupportedDtype(file, tensor, dtype):
             "\(file): tensor '\(tensor)' has dtype \(dtype); only F32 is supported"
         case let .byteCountMismatch(file, tensor, shape, byteCount):
-            "\(file): tensor '\(tensor)' of shape \(shape) needs \(shape.reduce(1, *) * 4) bytes, its offsets span \(byteCount)"
+            "\(file): tensor '\(tensor)' of shape \(shape) needs \(NeuralNet.byteCount(of: shape).map { "\($0) bytes" } ?? "more bytes than a file can hold"), its offsets span \(byteCount)"
         case let .offsetsOutOfRange(file, tensor, begin, end, dataSize):
             "\(file): tensor '\(tensor)' has data_offsets [\(begin), \(end)] outside the data section of \(dataSize) bytes"
         case let .overlappingTensors(file, tensor, other):

@@ -85,23 +85,29 @@ public struct SafetensorsFile: Sendable, Equatable {
             metadata = map
         }
 
+        if let duplicate = duplicateTopLevelKey(in: headerData) {
+            throw CheckpointError.invalidHeader(file: file, tensor: duplicate, reason: "the name appears more than once")
+        }
+
         let dataSize = data.count - headerEnd
         var entries: [(name: String, shape: [Int], begin: Int, end: Int)] = []
         for (name, raw) in header where name != "__metadata__" {
-            guard let entry = raw as? [String: Any], let dtype = entry["dtype"] as? String,
-                  let shape = integers(entry["shape"]), let offsets = integers(entry["data_offsets"]), offsets.count == 2,
-                  shape.allSatisfy({ $0 >= 0 })
-            else {
-                throw CheckpointError.invalidHeader(file: file, tensor: name,
-                                                    reason: "expected {dtype, shape, data_offsets: [begin, end]}")
+            func invalid(_ reason: String) -> CheckpointError { .invalidHeader(file: file, tensor: name, reason: reason) }
+            guard let entry = raw as? [String: Any] else { throw invalid("expected {dtype, shape, data_offsets: [begin, end]}") }
+            guard let dtype = entry["dtype"] as? String else { throw invalid("dtype must be a string such as \"F32\"") }
+            guard let shape = integers(entry["shape"]) else {
+                throw invalid("shape must be a list of non-negative integers, got \(jsonText(entry["shape"]))")
+            }
+            guard let offsets = integers(entry["data_offsets"]), offsets.count == 2 else {
+                throw invalid("data_offsets must be [begin, end], two non-negative integers, got \(jsonText(entry["data_offsets"]))")
             }
             guard dtype == "F32" else { throw CheckpointError.unsupportedDtype(file: file, tensor: name, dtype: dtype) }
             let (begin, end) = (offsets[0], offsets[1])
-            guard begin >= 0, begin <= end, end <= dataSize else {
+            guard begin <= end, end <= dataSize else {
                 throw CheckpointError.offsetsOutOfRange(file: file, tensor: name, begin: begin, end: end, dataSize: dataSize)
             }
-            let count = shape.reduce(1) { $0.multipliedReportingOverflow(by: $1).overflow ? Int.max / 8 : $0 * $1 }
-            guard count * 4 == end - begin else {
+            // Huge dimensions must not wrap around to a plausible byte count.
+            guard let byteCount = byteCount(of: shape), byteCount == end - begin else {
                 throw CheckpointError.byteCountMismatch(file: file, tensor: name, shape: shape, byteCount: end - begin)
             }
             entries.append((name, shape, begin, end))
@@ -133,12 +139,69 @@ public struct SafetensorsFile: Sendable, Equatable {
     }
 }
 
+/// `4 × Π shape` (F32 bytes), or `nil` if it does not fit in `Int`.
+func byteCount(of shape: [Int]) -> Int? {
+    var product = 4
+    for dimension in shape {
+        let (next, overflow) = product.multipliedReportingOverflow(by: dimension)
+        if overflow { return shape.contains(0) ? 0 : nil }
+        product = next
+    }
+    return product
+}
+
+/// A short JSON rendering of a header value for messages (`null` when absent), cut at 60 characters.
+private func jsonText(_ value: Any?) -> String {
+    guard let value else { return "nothing" }
+    let data = try? JSONSerialization.data(withJSONObject: [value], options: [.fragmentsAllowed])
+    let text = data.map { String(decoding: $0.dropFirst().dropLast(), as: UTF8.self) } ?? "\(value)"
+    return text.count > 60 ? String(text.prefix(60)) + "…" : text
+}
+
+/// The first key of the top-level JSON object that occurs twice (JSONSerialization would keep only one of them).
+private func duplicateTopLevelKey(in header: Data) -> String? {
+    let bytes = [UInt8](header)
+    var seen: Set<String> = []
+    var depth = 0, index = 0
+    while index < bytes.count {
+        switch bytes[index] {
+        case UInt8(ascii: "{"), UInt8(ascii: "["): depth += 1
+        case UInt8(ascii: "}"), UInt8(ascii: "]"): depth -= 1
+        case UInt8(ascii: "\""):
+            let start = index
+            index += 1
+            while index < bytes.count, bytes[index] != UInt8(ascii: "\"") {
+                index += bytes[index] == UInt8(ascii: "\\") ? 2 : 1
+            }
+            guard depth == 1, index < bytes.count else { break }
+            var next = index + 1
+            while next < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[next]) { next += 1 }
+            guard next < bytes.count, bytes[next] == UInt8(ascii: ":"),
+                  let key = try? JSONDecoder().decode(String.self, from: Data(bytes[start ... index])) else { break }
+            if !seen.insert(key).inserted { return key }
+        default: break
+        }
+        index += 1
+    }
+    return nil
+}
+
 /// An array of non-negative JSON integers (JSONSerialization yields NSNumber), or nil.
 private func integers(_ value: Any?) -> [Int]? {
     guard let numbers = value as? [Any] else { return nil }
     var result: [Int] = []
     for number in numbers {
-        guard let n = number as? NSNumber, let exact = Int(exactly: n.doubleValue), exact >= 0 else { return nil }
+        guard let n = number as? NSNumber else { return nil }
+        let exact: Int
+        if let value = Int(exactly: n.doubleValue), abs(value) < 1 << 53 {
+            exact = value
+        } else if n.stringValue == String(n.int64Value) {
+            // Beyond 2^53 `doubleValue` rounds; an integer that prints back unchanged is exact.
+            exact = Int(n.int64Value)
+        } else {
+            return nil
+        }
+        guard exact >= 0 else { return nil }
         result.append(exact)
     }
     return result

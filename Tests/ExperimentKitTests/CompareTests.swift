@@ -148,8 +148,10 @@ import Testing
                                 ^
             """),
         ErrorCase(expression: "optimizer.learning_rat < 1", message: """
-            --where: no run has a parameter, metric or attribute 'optimizer.learning_rat'. \
-            Did you mean 'optimizer.learning_rate'?
+            invalid --where expression: no run has a parameter, metric or attribute 'optimizer.learning_rat'. \
+            Did you mean 'optimizer.learning_rate'? at column 1
+              optimizer.learning_rat < 1
+              ^
             """),
     ])
     func whereErrors(_ error: ErrorCase) throws {

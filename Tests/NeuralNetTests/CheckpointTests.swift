@@ -142,7 +142,7 @@ import TestSupport
         CorruptCase(id: "not JSON", data: { file(header: "{\"a\":", dataSize: 0) },
                     message: "F: invalid safetensors header: not valid JSON"),
         CorruptCase(id: "entry without offsets", data: { file(header: "{\"a\":{\"dtype\":\"F32\",\"shape\":[1]}}", dataSize: 4) },
-                    message: "F: tensor 'a': invalid header entry: expected {dtype, shape, data_offsets: [begin, end]}"),
+                    message: "F: tensor 'a': invalid header entry: data_offsets must be [begin, end], two non-negative integers, got nothing"),
         CorruptCase(id: "overlapping offsets", data: {
             file(header: "{" + entry("a", shape: [2], 0, 8) + "," + entry("b", shape: [2], 4, 12) + "}", dataSize: 12)
         }, message: "F: tensor 'b' overlaps tensor 'a'"),

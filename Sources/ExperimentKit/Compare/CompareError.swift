@@ -14,8 +14,17 @@ public enum CompareError: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case let .expression(text, column, message):
-            let caret = String(repeating: " ", count: max(0, column - 1)) + "^"
-            return "invalid --where expression: \(message) at column \(column)\n  \(text)\n  \(caret)"
+            // Control characters would break the three-line layout; a long expression is shown around the column.
+            var characters = Array(text).map { $0.isNewline || $0.asciiValue.map { $0 < 0x20 || $0 == 0x7F } == true ? "?" : $0 }
+            var caretColumn = column
+            if characters.count > 80 {
+                let start = max(0, min(column - 40, characters.count - 80))
+                let end = min(characters.count, start + 80)
+                characters = (start > 0 ? ["…"] : []) + Array(characters[start ..< end]) + (end < characters.count ? ["…"] : [])
+                caretColumn = column - start + (start > 0 ? 1 : 0)
+            }
+            let caret = String(repeating: " ", count: max(0, caretColumn - 1)) + "^"
+            return "invalid --where expression: \(message) at column \(column)\n  \(String(characters))\n  \(caret)"
         case let .unknownKey(key, option, suggestion):
             return "\(option): no run has a parameter, metric or attribute '\(key)'."
                 + (suggestion.map { " Did you mean '\($0)'?" } ?? "")

@@ -63,7 +63,7 @@ public struct CompareTable: Sendable {
         }
         var selected = runs
         if let filter = options.filter {
-            let expression = try WhereExpression.parse(filter).bind(keys: keys)
+            let expression = try WhereExpression.compile(filter, runs: runs, keys: keys)
             selected = selected.filter(expression.matches)
         }
         for key in options.groupBy { try check(key, "--group-by") }

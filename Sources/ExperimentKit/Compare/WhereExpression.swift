@@ -35,9 +35,19 @@ public indirect enum WhereExpression: Sendable, Equatable {
     case or(WhereExpression, WhereExpression)
     case not(WhereExpression)
 
-    /// Parses `text`.
+    /// Longest expression accepted, in characters.
+    public static let maxLength = 4096
+    /// Deepest nesting of parentheses and `not` accepted (the parser recurses once per level).
+    public static let maxDepth = 64
+
+    /// Parses `text` (at most `maxLength` characters, nesting at most `maxDepth` deep).
     /// - Throws: `CompareError.expression` with the column of the first problem.
     public static func parse(_ text: String) throws -> WhereExpression {
+        let length = text.count
+        guard length <= maxLength else {
+            throw CompareError.expression(text, column: maxLength + 1,
+                                          message: "expression is \(length) characters long; --where is limited to \(maxLength)")
+        }
         var parser = WhereParser(source: text, tokens: try WhereLexer(source: text).tokens())
         return try parser.parseAll()
     }

@@ -5,6 +5,8 @@ struct WhereParser {
     let source: String
     let tokens: [WhereToken]
     private var position = 0
+    /// Open parentheses and `not`s around the current token; capped so the recursion cannot exhaust the stack.
+    private var depth = 0
 
     init(source: String, tokens: [WhereToken]) {
         self.source = source
@@ -48,10 +50,14 @@ struct WhereParser {
     private mutating func parseNot() throws -> WhereExpression {
         switch current.kind {
         case .not:
+            try enter()
             position += 1
-            return .not(try parseNot())
+            let inner = try parseNot()
+            depth -= 1
+            return .not(inner)
         case .openParen:
             let open = current
+            try enter()
             position += 1
             let inner = try parseOr()
             guard current.kind == .closeParen else {
@@ -59,10 +65,19 @@ struct WhereParser {
                            at: current)
             }
             position += 1
+            depth -= 1
             return inner
         default:
             return try parseComparison()
         }
+    }
+
+    private mutating func enter() throws {
+        guard depth < WhereExpression.maxDepth else {
+            throw fail("parentheses and 'not' nest deeper than \(WhereExpression.maxDepth) levels; expressions are "
+                + "limited to \(WhereExpression.maxDepth)", at: current)
+        }
+        depth += 1
     }
 
     private mutating func parseComparison() throws -> WhereExpression {
