@@ -109,3 +109,43 @@ bench-compare: release
 	  --where "optimizer.learning_rate < 1e-2 and status == completed" --sort -test.uar --top 10 > /dev/null; done && \
 	/usr/bin/time -f "exp compare --group-by, 1000 runs: %e s" $(RELEASE_EXP) compare runs-1000 --group-by features.type,optimizer.learning_rate && \
 	/usr/bin/time -f "exp report, 1000 runs: %e s" $(RELEASE_EXP) report runs-1000 --out report-1000.html
+
+## fuzz: libFuzzer + AddressSanitizer on every input parser (Fuzz/), FUZZ_SECONDS each (default 60).
+## New inputs grow Fuzz/Work/<harness>/; a crash, leak, timeout or OOM lands in Fuzz/Artifacts/<harness>/ and fails.
+## Reproduce one: Fuzz/.build/debug/FuzzSpec Fuzz/Artifacts/spec/crash-<sha1>.
+FUZZ_SECONDS   ?= 60
+FUZZ_HARNESSES ?= spec safetensors wav manifest where
+FUZZ_FLAGS     ?=
+# swift-frontend keeps only the last -sanitize= flag, so `--sanitize fuzzer --sanitize address` (two flags, in
+# SwiftPM's set order) silently drops coverage or ASan. `--sanitize fuzzer` makes SwiftPM link libFuzzer's main;
+# the combined -Xswiftc list, passed after it, instruments for both. libyaml (C) gets both too.
+FUZZ_BUILD     := $(SWIFT) build --package-path Fuzz --sanitize fuzzer -Xswiftc -sanitize=fuzzer,address -Xcc -fsanitize=fuzzer-no-link,address
+.PHONY: fuzz sanitize
+fuzz: deps
+	@mkdir -p Fuzz/Work; echo "$(FUZZ_BUILD)"; $(FUZZ_BUILD) > Fuzz/Work/build.log 2>&1 || \
+	  { grep -v "Cannot export local symbol" Fuzz/Work/build.log | tail -40; exit 1; }
+	@bin=$$($(FUZZ_BUILD) --show-bin-path); status=0; \
+	for h in $(FUZZ_HARNESSES); do \
+	  case $$h in spec) t=FuzzSpec;; safetensors) t=FuzzSafetensors;; wav) t=FuzzWAV;; manifest) t=FuzzManifest;; \
+	    where) t=FuzzWhere;; *) echo "unknown harness '$$h'; known: spec safetensors wav manifest where"; exit 2;; esac; \
+	  mkdir -p Fuzz/Work/$$h Fuzz/Artifacts/$$h; start=$$(date +%s); \
+	  ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=$(CURDIR)/Fuzz/lsan.supp $$bin/$$t -max_total_time=$(FUZZ_SECONDS) -timeout=20 -rss_limit_mb=2048 \
+	    -dict=Fuzz/Dictionaries/$$h.dict -artifact_prefix=Fuzz/Artifacts/$$h/ -print_final_stats=1 $(FUZZ_FLAGS) \
+	    Fuzz/Work/$$h Fuzz/Corpus/$$h < /dev/null > Fuzz/Work/$$h.log 2>&1 || status=1; \
+	  seconds=$$(( $$(date +%s) - start )); runs=$$(sed -n 's/^stat::number_of_executed_units: *//p' Fuzz/Work/$$h.log | tail -1); \
+	  found=$$(ls Fuzz/Artifacts/$$h | wc -l); \
+	  printf '%-12s %10s executions in %ss, corpus %s inputs, %s artifacts\n' $$h "$${runs:-?}" $$seconds \
+	    "$$(ls Fuzz/Work/$$h | wc -l)" $$found; \
+	  printf '%s\t%s\t%s\t%s\t%s\n' "$$(date -u +%FT%TZ)" $$h $$seconds "$${runs:-?}" $$found >> Fuzz/Work/history.tsv; \
+	  if [ $$found != 0 ]; then status=1; ls Fuzz/Artifacts/$$h; grep -m1 -A12 "ERROR\|Fatal error\|deadly signal" Fuzz/Work/$$h.log; fi; \
+	done; exit $$status
+
+## sanitize: the whole test suite under AddressSanitizer, then under ThreadSanitizer (separate build paths).
+## TSan maps its shadow at fixed addresses, so the TSan run disables ASLR with `setarch -R` where the kernel
+## allows it (needed with vm.mmap_rnd_bits > 28; recent runtimes also re-exec themselves without ASLR).
+SANITIZE_FLAGS ?=
+sanitize: deps
+	LSAN_OPTIONS=suppressions=$(CURDIR)/Fuzz/lsan.supp $(SWIFT) test --sanitize address --scratch-path .build-asan $(SANITIZE_FLAGS)
+	@norandom=""; setarch "$$(uname -m)" -R true 2>/dev/null && norandom="setarch $$(uname -m) -R"; \
+	echo "$$norandom $(SWIFT) test --sanitize thread --scratch-path .build-tsan $(SANITIZE_FLAGS)"; \
+	$$norandom $(SWIFT) test --sanitize thread --scratch-path .build-tsan $(SANITIZE_FLAGS)
