@@ -4,8 +4,8 @@ import Testing
 
 /// NaN and infinity in the middle of training: the run is marked `diverged` with the epoch, and the sweep goes on.
 @Suite struct DivergenceTests {
-    /// Trial 0 gets a NaN in a first-layer gradient in its 8th step (epoch 3, step 2 of 3): the ReLU after that layer
-    /// hides it from the loss, so only the end-of-epoch weight check can see it. Trial 1 has a learning rate that
+    /// Trial 0 gets a NaN in a first-layer gradient in its 9th step (epoch 3, the last of 3 steps): no loss of that
+    /// epoch is computed with the NaN weights, so only the end-of-epoch weight check can see it. Trial 1 has a learning rate that
     /// overflows the logits for real. Trial 2 is healthy.
     @Test func divergedTrialsAreMarkedWithTheirEpochAndTheSweepGoesOn() throws {
         let workspace = try FaultWorkspace("diverge")
@@ -16,7 +16,7 @@ import Testing
                 optimizer.learning_rate: [0.01, 3.0e+38, 0.02]
             """)
         let arguments = ["run", "blowup.yaml", "--runs-dir", "runs", "--threads", "1", "--quiet"]
-        let ending = try workspace.exp(arguments, environment: [FaultInjection.variable: "nan-gradient:8"])
+        let ending = try workspace.exp(arguments, environment: [FaultInjection.variable: "nan-gradient:9"])
         #expect(!ending.killed)
         #expect(ending.status != 0, "a sweep with diverged trials reports them")
 

@@ -169,7 +169,7 @@ public final class TrainingLoop {
             // Interrupting between steps loses at most this partial epoch; the resumed run redoes it identically.
             if interrupt.isRaised { return .interrupted }
         }
-        // A ReLU maps NaN to 0, so a weight can turn NaN while every loss stays finite; look at the weights too.
+        // An update in the last step turns weights NaN after the last loss of the epoch was taken; look at them too.
         if let name = task.nonFiniteParameter {
             return .diverged("parameter \(name) became NaN or infinite in epoch \(epoch)")
         }
