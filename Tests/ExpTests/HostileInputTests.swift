@@ -127,13 +127,32 @@ import Testing
         for reference in ["x", "x/r1", "../elsewhere/r1", elsewhere.path] {
             for arguments in [["show", reference], ["predict", "--run", reference, "clip.wav"]] {
                 let outcome = try Self.exp(arguments + ["--runs-dir", "runs"], in: directory)
-                Self.expectCleanFailure(outcome, mentions: ["Error: run directory", "resolves outside the runs root \(real)"])
+                Self.expectCleanFailure(outcome, mentions: ["Error: run directory", "resolves outside the runs root \(real)",
+                                                            "pass --runs-dir DIR"])
             }
         }
         let missing = try Self.exp(["show", "../../something", "--runs-dir", "runs"], in: directory)
         Self.expectCleanFailure(missing, mentions: ["Error: run directory", "resolves outside the runs root"])
         let empty = try Self.exp(["show", "", "--runs-dir", "runs"], in: directory)
         Self.expectCleanFailure(empty, mentions: ["Error: cannot read ''"])
+    }
+
+    @Test func aFIFOInPlaceOfRunJSONIsReportedNotWaitedOn() throws {
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try Self.writeRun(under: directory.appendingPathComponent("runs"))
+        try Self.writeRun(under: directory.appendingPathComponent("runs/other"))
+        let experiment = directory.appendingPathComponent("runs/t")
+        let id = try #require(try FileManager.default.contentsOfDirectory(atPath: experiment.path).first)
+        let record = RunDirectory(existing: experiment.appendingPathComponent(id)).record
+        try FileManager.default.removeItem(at: record)
+        try #require(mkfifo(record.path, 0o600) == 0)
+        // `exp` below is killed after 120 s, so a blocking read fails the test (as a signal) instead of hanging it.
+        let show = try Self.exp(["show", "t/\(id)", "--runs-dir", "runs"], in: directory)
+        Self.expectCleanFailure(show, mentions: ["Error: cannot read ", "run.json: not a regular file (a FIFO)"])
+        let compare = try Self.exp(["compare", "runs", "--columns", "status,run"], in: directory)
+        #expect(compare.status == 0 && !compare.signalled, "\(compare.error)")
+        #expect(compare.output.contains("unreadable") && compare.output.contains("completed"), "\(compare.output)")
     }
 
     @Test func malformedFiltersNameTheColumn() throws {
@@ -223,7 +242,11 @@ extension HostileInputTests {
         // Tampered run metadata in a well-formed file: no classes, or a frame count no model can take.
         let file = try SafetensorsFile.decode(original, file: checkpoint.path)
         for (key, value, fragment) in [("exp.class_names", "[]", "the model needs at least one class, got 0"),
-                                       ("exp.frames", "100000000", "above the limit")] {
+                                       ("exp.frames", "100000000", "above the limit"),
+                                       ("exp.data", #"{"sample_rate": 16000, "duration": 1.0, "normalize": "peak"}"#,
+                                        "'exp.data' is invalid: sample_rate=16000 differs from the feature extractor's 8000 Hz"),
+                                       ("exp.data", #"{"sample_rate": 8000, "duration": 1e9, "normalize": "peak"}"#,
+                                        "'exp.data' is invalid: duration must be finite and <= 3600")] {
             var tampered = file
             tampered.metadata[key] = value
             try tampered.encoded().write(to: checkpoint)

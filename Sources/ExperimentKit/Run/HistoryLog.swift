@@ -7,7 +7,8 @@ public enum HistoryLog {
     /// The epochs recorded at `url`, in order; empty when the file does not exist.
     /// - Throws: `RunError.readFailed` naming the line that does not decode.
     public static func read(_ url: URL) throws -> [EpochMetrics] {
-        guard let data = FileManager.default.contents(atPath: url.path) else { return [] }
+        // A line per epoch of a few hundred bytes: the limit leaves room for the most epochs a spec allows.
+        guard let data = try RunFile.contents(url, limit: 1 << 30) else { return [] }
         let decoder = JSONCoding.decoder()
         var epochs: [EpochMetrics] = []
         for (index, line) in data.split(separator: 0x0A).enumerated() where !line.isEmpty {

@@ -27,8 +27,9 @@ public final class Predictor {
     private let frames: Int
 
     /// Loads `kind` of the run at `run`, rebuilding the network with `components`.
-    /// - Throws: `RunError.readFailed` for a checkpoint without the run metadata; `CheckpointError` for a corrupt
-    ///   or mismatching file.
+    /// - Throws: `RunError.readFailed` for a checkpoint without the run metadata or with data options a spec could
+    ///   not hold (or a sample rate other than the feature extractor's); `CheckpointError` for a corrupt or
+    ///   mismatching file.
     public init(run: URL, checkpoint kind: CheckpointKind = .best, components: any ExperimentComponents) throws {
         let url = RunDirectory(existing: run).checkpoint(kind)
         let metadata = try Checkpoint.read(url).metadata
@@ -47,6 +48,9 @@ public final class Predictor {
         frames = try field("exp.frames", Int.self)
         let data = try field("exp.data", DataOptions.self)
         let extractor = try components.makeFeatureExtractor()
+        if let problem = Self.problem(with: data, extractorSampleRate: extractor.sampleRate) {
+            throw RunError.readFailed(path: url.path, reason: "checkpoint metadata 'exp.data' is invalid: \(problem)")
+        }
         store = FeatureStore(cache: nil, extractor: extractor,
                              loader: ClipLoader(sampleRate: data.sampleRate, duration: data.duration,
                                                 normalization: LoudnessNormalization(rawValue: data.normalize) ?? .none),
@@ -54,6 +58,25 @@ public final class Predictor {
         model = try components.makeModel(inputShape: [frames, extractor.featureCount], classCount: classNames.count,
                                          seed: 0)
         try Checkpoint.load(into: model, from: url)
+    }
+
+    /// Why `data` (read from a checkpoint, so possibly tampered) cannot drive clip loading: the spec's own checks
+    /// and limits, and the sample rate the features were computed at; nil when it can.
+    static func problem(with data: DataOptions, extractorSampleRate: Int) -> String? {
+        if let issue = data.validate().first { return issue.message }
+        for (key, value) in [("sample_rate", Double(data.sampleRate)), ("duration", data.duration)] {
+            guard let maximum = SpecLimits.maxima[key], value.isFinite, value <= maximum else {
+                return "\(key) must be finite and <= \(Int(SpecLimits.maxima[key] ?? 0)). Received: \(key)=\(value)"
+            }
+        }
+        let samples = data.duration * Double(data.sampleRate)
+        if samples > Double(SpecLimits.maxClipSamples) {
+            return "one clip would hold \(Int(samples.rounded())) samples, above the limit of \(SpecLimits.maxClipSamples)"
+        }
+        if data.sampleRate != extractorSampleRate {
+            return "sample_rate=\(data.sampleRate) differs from the feature extractor's \(extractorSampleRate) Hz"
+        }
+        return nil
     }
 
     /// Predictions for `files`, in order.

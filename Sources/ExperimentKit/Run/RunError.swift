@@ -21,7 +21,8 @@ public enum RunError: Error, CustomStringConvertible, Equatable {
             return "cannot read \(path): \(reason)"
         case let .outsideRunsRoot(path, root):
             return "run directory \(path) resolves outside the runs root \(root); "
-                + "run names must be plain relative names and symlinks out of the root are not followed"
+                + "run names must be plain relative names and symlinks out of the root are not followed; "
+                + "pass --runs-dir DIR to use runs under another root"
         case let .claimedByOther(path, pid, host, started):
             return "run \(path) is in use by process \(pid) on \(host) (started \(started)); "
                 + "wait for it to finish or remove its lock file if that process is gone"

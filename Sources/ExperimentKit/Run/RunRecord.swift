@@ -104,9 +104,10 @@ public struct RunRecord: Codable, Sendable, Equatable {
     }
 
     /// Reads `run.json` at `url`, or nil when there is none.
-    /// - Throws: `RunError.readFailed` when the file exists but is not a valid record.
+    /// - Throws: `RunError.readFailed` when the file exists but is not a regular file of at most `RunFile.maxBytes`
+    ///   or not a valid record.
     public static func read(_ url: URL) throws -> RunRecord? {
-        guard let data = FileManager.default.contents(atPath: url.path) else { return nil }
+        guard let data = try RunFile.contents(url) else { return nil }
         do {
             return try JSONCoding.decoder().decode(RunRecord.self, from: data)
         } catch {

@@ -32,7 +32,7 @@ public enum RunReport {
             lines.append("split      train \(split.train.count), validation \(split.validation.count), "
                 + "test \(split.test.count) clips")
         }
-        let spec = try? String(contentsOf: directory.spec, encoding: .utf8)
+        let spec = try RunFile.contents(directory.spec).map { String(decoding: $0, as: UTF8.self) }
         let selection = spec.map(metricSelection(specYAML:)) ?? .all
         if let spec {
             lines.append("")
@@ -45,7 +45,7 @@ public enum RunReport {
             lines.append("history    \(history.count) epochs; last: "
                 + selection.epochLine(last, epochs: nil))
         }
-        if let data = FileManager.default.contents(atPath: directory.metrics.path) {
+        if let data = try RunFile.contents(directory.metrics) {
             let metrics: ClassificationMetrics
             do {
                 metrics = try JSONCoding.decoder().decode(ClassificationMetrics.self, from: data)

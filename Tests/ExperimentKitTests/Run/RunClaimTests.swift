@@ -115,6 +115,7 @@ import Testing
             try RunDirectory.create(root: root, name: "evil", runID: "id")
         }
         #expect(error.description.contains("resolves outside the runs root"))
+        #expect(error.description.hasSuffix("pass --runs-dir DIR to use runs under another root"))
         #expect(try FileManager.default.contentsOfDirectory(atPath: outside.path).isEmpty)
         // Nested names are fine, and the root itself may be a symlink (e.g. to scratch space).
         let linkedRoot = base.appendingPathComponent("linked-runs")
