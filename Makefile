@@ -29,7 +29,12 @@ release: deps
 	$(SWIFT) build -c release --product exp
 
 test: deps
-	$(SWIFT) test
+	$(SWIFT) test --skip FaultTests
+
+.PHONY: test-faults
+## test-faults: kills, full disks (tmpfs mounts, as root), concurrent runners, a corrupted cache, divergence.
+test-faults: deps
+	$(SWIFT) test --filter FaultTests
 
 ## demo: synthesise the demo corpus into data/demo if absent, train experiments/demo.yaml, show the run.
 demo: release

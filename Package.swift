@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "NeuralNet", targets: ["NeuralNet"]),
         .library(name: "EmotionCorpus", targets: ["EmotionCorpus"]),
         .library(name: "ExperimentKit", targets: ["ExperimentKit"]),
+        .library(name: "ExpCommands", targets: ["ExpCommands"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -40,8 +41,8 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
-        .executableTarget(
-            name: "exp",
+        .target(
+            name: "ExpCommands",
             dependencies: [
                 "AudioFeatures",
                 "EmotionCorpus",
@@ -50,6 +51,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .executableTarget(name: "exp", dependencies: ["ExpCommands"]),
 
         // MARK: - Tests
         .target(name: "TestSupport", dependencies: ["NeuralNet"], path: "Sources/TestSupport"),
@@ -64,7 +66,11 @@ let package = Package(
             ]
         ),
         .testTarget(name: "ExperimentKitTests", dependencies: ["ExperimentKit", "TestSupport"]),
-        .testTarget(name: "ExpTests", dependencies: ["exp", "ExperimentKit", "EmotionCorpus", "TestSupport"]),
+        .testTarget(
+            name: "ExpTests",
+            dependencies: ["exp", "ExpCommands", "ExperimentKit", "EmotionCorpus", "NeuralNet", "TestSupport"]
+        ),
+        .testTarget(name: "FaultTests", dependencies: ["exp", "ExperimentKit", "EmotionCorpus", "NeuralNet"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -92,14 +92,53 @@ public struct FeatureCache: Sendable {
             throw FeatureCacheError.unwritable(path: path, reason: error.localizedDescription)
         }
         let temporary = "\(folder)/.\(key.hex).\(getpid()).\(UUID().uuidString).tmp"
-        let bytes = FeatureCache.encode(matrix, key: key)
-        guard FileManager.default.createFile(atPath: temporary, contents: Data(bytes)) else {
-            throw FeatureCacheError.unwritable(path: path, reason: "cannot create \(temporary)")
+        if let reason = FeatureCache.writeNew(FeatureCache.encode(matrix, key: key), to: temporary) {
+            unlink(temporary)
+            throw FeatureCacheError.unwritable(path: path, reason: reason)
         }
         guard rename(temporary, path) == 0 else {
             let reason = String(cString: strerror(errno))
             unlink(temporary)
             throw FeatureCacheError.unwritable(path: path, reason: reason)
+        }
+    }
+
+    /// Writes `bytes` to a new file at `path`; returns nil or the system's reason for the failure (e.g. "No space
+    /// left on device"), leaving whatever was written for the caller to remove.
+    ///
+    /// No fsync: an entry torn by a power cut fails its checksum and is rebuilt, and a sync per entry would cost
+    /// more than extracting small clips.
+    static func writeNew(_ bytes: [UInt8], to path: String) -> String? {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { return String(cString: strerror(errno)) }
+        defer { close(descriptor) }
+        var written = 0
+        while written < bytes.count {
+            let count = bytes.withUnsafeBytes { buffer -> Int in
+                guard let base = buffer.baseAddress else { return 0 }
+                return Foundation.write(descriptor, base + written, bytes.count - written)
+            }
+            if count < 0 {
+                if errno == EINTR { continue }
+                return String(cString: strerror(errno))
+            }
+            written += count
+        }
+        return nil
+    }
+
+    /// Removes temporary files (`.<key>.<pid>.<uuid>.tmp`) that writers on this host left when they were killed;
+    /// those of live processes are kept.
+    public func removeAbandonedTemporaries() {
+        let root = "\(directory)/v\(FeatureCache.formatVersion)"
+        for folder in (try? FileManager.default.contentsOfDirectory(atPath: root)) ?? [] where folder.count == 2 {
+            let path = "\(root)/\(folder)"
+            for name in (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+            where name.hasPrefix(".") && name.hasSuffix(".tmp") {
+                let fields = name.split(separator: ".")
+                guard fields.count == 4, let pid = Int32(fields[1]), kill(pid, 0) != 0, errno == ESRCH else { continue }
+                unlink("\(path)/\(name)")
+            }
         }
     }
 

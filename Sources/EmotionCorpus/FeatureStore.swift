@@ -63,6 +63,7 @@ public struct FeatureStore: Sendable {
     /// `contentHash`, when set, is trusted as the hash of its file.
     /// - Throws: The first (in clip order) `ContentHashError`, `AudioError` or `FeatureCacheError`.
     public func features(for clips: [Clip]) throws -> (features: [FeatureMatrix], report: Report) {
+        cache?.removeAbandonedTemporaries()
         let paths = clips.map(\.path)
         let knownHashes = clips.map(\.contentHash)
         let keys = ConcurrentSlots<FeatureCacheKey>(count: paths.count)

@@ -22,9 +22,20 @@ extension ExperimentSpec {
         var built: [any Layer] = []
         for (index, spec) in layers.enumerated() {
             let incoming = shape
+            let parameters = SpecLimits.parameterEstimate(spec, input: incoming)
+            guard parameters <= Double(SpecLimits.maxLayerParameters) else {
+                throw SpecErrors([.invalidValue(spec.typeLocation, path: spec.path, message: "a \(spec.type) layer on input "
+                    + "\(incoming) would have about \(Int(parameters)) parameters, above the limit of "
+                    + "\(SpecLimits.maxLayerParameters)")])
+            }
             do {
                 let stage = try table.make(spec, context: LayerContext(inputShape: incoming, isLast: index == layers.count - 1))
                 for layer in stage { shape = try layer.outputShape(for: shape) }
+                let values = shape.reduce(1.0) { $0 * Double($1) }
+                guard values <= Double(SpecLimits.maxActivationValues) else {
+                    throw SpecErrors([.invalidValue(spec.typeLocation, path: spec.path, message: "outputs \(shape), "
+                        + "\(Int(values)) values per clip, above the limit of \(SpecLimits.maxActivationValues)")])
+                }
                 built += stage
             } catch let error as ShapeError {
                 throw SpecErrors([.invalidValue(spec.typeLocation, path: spec.path, message: "\(error)")])

@@ -66,7 +66,11 @@ public struct ExperimentSpec: Sendable {
     ///
     /// - Throws: `SpecErrors` with every problem found.
     public init(tree: SpecNode, file: String, registries: Registries, classCount: Int) throws {
-        precondition(classCount > 0, "classCount must be > 0, got \(classCount)")
+        // The count can come from data (a corpus scan, a checkpoint's class names), so it is an error, not a trap.
+        guard classCount > 0 else {
+            throw SpecErrors([.invalidValue(tree["model"]?.location ?? tree.location, path: "model",
+                                            message: "the model needs at least one class, got \(classCount)")])
+        }
         var reader = SpecReader(tree: tree, file: file, registries: registries, classCount: classCount)
         let sections = try reader.read()
         self.file = file

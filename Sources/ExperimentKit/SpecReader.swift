@@ -35,10 +35,18 @@ struct SpecReader {
             collector.record(.unknownKey(entry.keyLocation, path: entry.key, key: entry.key,
                                          validKeys: ExperimentSpec.sectionKeys, owner: nil))
         }
+        // Sizes are checked before anything is decoded, so no component ever sees an absurd one.
+        let oversized = SpecLimits.oversizedValues(in: SpecNode(.mapping(entries.filter { $0.key != "sweep" }), at: tree.location))
+        if !oversized.isEmpty { throw SpecErrors(collector.errors + oversized) }
         let name = readName()
         let seed = readSeed()
         let data = try readData()
         let features = try readFeatures(sampleRate: data?.1.options.sampleRate)
+        if let data, let features, let error = SpecLimits.featureMatrixError(
+            data: data.1.options, features: features.1, dataAt: tree["data"]?.location ?? data.0.typeLocation,
+            featuresAt: tree["features"]?.location ?? data.0.typeLocation) {
+            collector.record(error)
+        }
         let augment = try list("augment", .augmentation, default: Defaults.augment)
         rejectRepeatedAugmentations()
         let layers = try readModel()
@@ -54,6 +62,7 @@ struct SpecReader {
         }
         let split = try component("split", .split, default: Defaults.split)
         let metrics = try list("metrics", .metric, default: Defaults.metrics)
+        if let metrics, let training { recordMonitorErrors(training: training, schedule: schedule??.1, metrics: metrics.map(\.1)) }
         try collector.finish()
 
         guard let name, let seed, let data, let features, let augment, let layers, let optimizer, let training,
@@ -232,5 +241,27 @@ struct SpecReader {
             entry.value = .plain(String(classCount), at: entry.value.location)
             return entry
         }), at: node.location)
+    }
+}
+
+extension SpecReader {
+    /// Records a monitor (`training.early_stopping.monitor`, `schedule.monitor`) whose metric `metrics` leaves out.
+    private mutating func recordMonitorErrors(training: TrainingOptions, schedule: ResolvedComponent?,
+                                              metrics: [ResolvedComponent]) {
+        let selection = MetricSelection(resolved: metrics)
+        let fallback = tree["metrics"]?.location ?? Defaults.location
+        if let monitor = training.earlyStopping?.monitor {
+            let stopping = tree["training"]?["early_stopping"]
+            let location = stopping?["monitor"]?.location ?? stopping?.location ?? fallback
+            if let error = selection.monitorError(monitor, path: "training.early_stopping.monitor", location: location) {
+                collector.record(error)
+            }
+        }
+        if case .string(let monitor)? = schedule?.options["monitor"] {
+            let location = tree["schedule"]?["monitor"]?.location ?? tree["schedule"]?.location ?? fallback
+            if let error = selection.monitorError(monitor, path: "schedule.monitor", location: location) {
+                collector.record(error)
+            }
+        }
     }
 }

@@ -65,7 +65,7 @@ enum StrictDecoder {
     static let largestNumber = Double(Float.greatestFiniteMagnitude)
 
     /// Every plain number in `node` that no option type can hold: an integer outside Int64, a decimal that
-    /// overflows `Float` (`1e400` would silently become infinity), or `.nan`. `.inf` is left to range checks.
+    /// overflows `Float` (`1e400` would silently become infinity), `.inf` or `.nan`.
     static func numbersOutOfRange(in node: SpecNode, path: String) -> [SpecError] {
         switch node.content {
         case .scalar(let text, _):
@@ -75,10 +75,11 @@ enum StrictDecoder {
                 return [.invalidValue(node.location, path: path, message: "integer \(text) is out of range; integers "
                     + "must be within \(Int64.min)...\(Int64.max)")]
             case .float:
-                if text.lowercased().hasSuffix(".nan") {
-                    return [.invalidValue(node.location, path: path, message: "expected a number, got .nan")]
+                // Infinity and NaN cannot be written to the resolved spec's JSON, and no option means them.
+                if text.lowercased().hasSuffix(".nan") || text.lowercased().hasSuffix(".inf") {
+                    return [.invalidValue(node.location, path: path, message: "expected a finite number, got \(text)")]
                 }
-                guard !text.lowercased().hasSuffix(".inf"), case let value = Double(text) ?? .infinity,
+                guard case let value = Double(text) ?? .infinity,
                       !value.isFinite || abs(value) > largestNumber else { return [] }
                 return [.invalidValue(node.location, path: path, message: "number \(text) is out of range; numbers "
                     + "must be within ±3.4e38 (Float)")]
@@ -93,7 +94,7 @@ enum StrictDecoder {
     }
 
     /// The value of a YAML 1.2 integer literal (decimal, `0x`, `0o`), or `nil` when it does not fit Int64.
-    private static func integerValue(_ text: String) -> Int64? {
+    static func integerValue(_ text: String) -> Int64? {
         if text.hasPrefix("0x") { return Int64(text.dropFirst(2), radix: 16) }
         if text.hasPrefix("0o") { return Int64(text.dropFirst(2), radix: 8) }
         return Int64(text.hasPrefix("+") ? String(text.dropFirst()) : text)

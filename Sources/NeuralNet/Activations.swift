@@ -37,10 +37,13 @@ public final class ReLU: Layer {
     public func outputShape(for inputShape: [Int]) throws -> [Int] { inputShape }
     public func forward(_ input: Tensor, mode: Mode) -> Tensor {
         // One pass writing fresh storage (mutating a copy of the input would first copy it).
-        let y = input.storage.withUnsafeBufferPointer { x in
-            [Float](unsafeUninitializedCapacity: x.count) { buffer, count in
-                for i in x.indices { buffer[i] = max(0, x[i]) }
-                count = x.count
+        let y = input.storage.withUnsafeBufferPointer { xBuffer in
+            [Float](unsafeUninitializedCapacity: xBuffer.count) { buffer, count in
+                nonisolated(unsafe) let (x, out) = (xBuffer, buffer)
+                Parallel.forEachChunk(xBuffer.count) { range in
+                    for i in range { out[i] = max(0, x[i]) }
+                }
+                count = xBuffer.count
             }
         }
         let result = Tensor(shape: input.shape, storage: y)
@@ -51,10 +54,18 @@ public final class ReLU: Layer {
         guard let output else { preconditionFailure("ReLU.backward called without a training forward") }
         precondition(outputGradient.shape == output.shape, "ReLU.backward expects \(output.shape), got \(outputGradient.shape)")
         // y > 0 exactly where x > 0, so the output is all backward needs.
-        var dx = outputGradient.storage
-        dx.withUnsafeMutableBufferPointer { d in
-            output.storage.withUnsafeBufferPointer { y in
-                zeroWhereNotPositive(d.baseAddress!, output: y.baseAddress!, count: d.count)
+        // Fresh storage: the upstream gradient is still referenced by the caller, so editing it would copy it first.
+        let dx = outputGradient.storage.withUnsafeBufferPointer { dyBuffer in
+            output.storage.withUnsafeBufferPointer { yBuffer in
+                [Float](unsafeUninitializedCapacity: dyBuffer.count) { buffer, count in
+                    nonisolated(unsafe) let (dy, y, d) = (dyBuffer, yBuffer, buffer)
+                    Parallel.forEachChunk(dyBuffer.count) { range in
+                        guard !range.isEmpty else { return }
+                        maskWherePositive(d.baseAddress! + range.lowerBound, gradient: dy.baseAddress! + range.lowerBound,
+                                          output: y.baseAddress! + range.lowerBound, count: range.count)
+                    }
+                    count = dyBuffer.count
+                }
             }
         }
         return Tensor(shape: output.shape, storage: dx)

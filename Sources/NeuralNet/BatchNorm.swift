@@ -1,7 +1,7 @@
 /// Batch normalization over the channel (last) axis, for `[N, C]` or `[N, T, C]` inputs (Ioffe & Szegedy 2015).
 ///
 /// ```
-/// training:  μ, σ² = mean and biased variance over all N·T rows
+/// training:  μ, σ² = mean and biased variance over the M valid rows (all N·T, or Σ lengths)
 ///            running ← momentum · running + (1 − momentum) · batch   (running_var uses the unbiased σ²·M/(M−1))
 /// inference: μ, σ² = running_mean, running_var
 /// y = weight · (x − μ) / √(σ² + epsilon) + bias
@@ -11,7 +11,8 @@
 /// `1 − momentum` (0.01 here). `epsilon` defaults to Keras' 1e-3 (PyTorch: 1e-5). The running variance is updated
 /// with the unbiased batch variance, as PyTorch does. Names follow PyTorch: `weight`, `bias` and the buffers
 /// `running_mean`, `running_var`, `num_batches_tracked` (a scalar; PyTorch stores it as int64).
-/// Statistics include padded frames: put BatchNorm where padding is zero or where lengths no longer matter.
+/// With per-example valid `lengths` on a sequence batch, padded frames are left out of the statistics and output
+/// zeros, so padding neither shifts the normalization nor receives a gradient.
 public final class BatchNorm: Layer {
     /// The options of a batch normalization layer (YAML type `batchnorm`).
     public struct Configuration: Codable, Sendable, Equatable {
@@ -41,7 +42,11 @@ public final class BatchNorm: Layer {
         }
     }
 
-    private struct Cache { let normalized: [Float]; let inverseStd: [Float]; let shape: [Int] }
+    private struct Cache {
+        let normalized: [Float], inverseStd: [Float], shape: [Int]
+        let lengths: [Int]?          // valid frames per example of a sequence batch
+        let validRows: Int           // M, the rows the statistics were taken over
+    }
 
     /// The options this layer was built with.
     public let configuration: Configuration
@@ -93,64 +98,83 @@ public final class BatchNorm: Layer {
         return inputShape
     }
 
-    public func forward(_ input: Tensor, mode: Mode) -> Tensor {
+    public func forward(_ input: Tensor, mode: Mode) -> Tensor { forward(input, lengths: nil, mode: mode).output }
+
+    public func forward(_ input: Tensor, lengths: [Int]?, mode: Mode) -> (output: Tensor, lengths: [Int]?) {
         let c = configuration.featureCount
         precondition((2...3).contains(input.rank) && input.shape.last == c, "BatchNorm expects [N, (T,) \(c)], got \(input.shape)")
-        let rows = input.count / c
+        let (n, t) = (input.shape[0], input.rank == 3 ? input.shape[1] : 1)
+        if input.rank == 3 { validateLengths(lengths, batch: n, frames: t, layer: "BatchNorm") }
+        // Lengths only mean something for sequences; padded frames take no part in the statistics.
+        let valid = input.rank == 3 ? lengths : nil
+        let validRows = valid.map { $0.reduce(0, +) } ?? n * t
         var mean = runningMean.value.storage, variance = runningVariance.value.storage
         if mode == .training {
-            precondition(rows > 1, "BatchNorm needs more than one value per channel in training, got \(input.shape)")
+            precondition(validRows > 1, "BatchNorm needs more than one valid value per channel in training, got \(input.shape) with lengths \(valid ?? [])")
             var sum = [Double](repeating: 0, count: c), squares = [Double](repeating: 0, count: c)
-            for r in 0..<rows {
+            forEachValidRow(batch: n, frames: t, lengths: valid) { r in
                 for j in 0..<c { let v = Double(input.storage[r * c + j]); sum[j] += v; squares[j] += v * v }
             }
-            let momentum = configuration.momentum
+            let momentum = configuration.momentum, m = Double(validRows)
             for j in 0..<c {
-                let m = sum[j] / Double(rows)
-                let v = max(0, squares[j] / Double(rows) - m * m)
-                mean[j] = Float(m)
+                let mu = sum[j] / m
+                let v = max(0, squares[j] / m - mu * mu)
+                mean[j] = Float(mu)
                 variance[j] = Float(v)
-                runningMean.value.storage[j] = momentum * runningMean.value.storage[j] + (1 - momentum) * Float(m)
+                runningMean.value.storage[j] = momentum * runningMean.value.storage[j] + (1 - momentum) * Float(mu)
                 runningVariance.value.storage[j] = momentum * runningVariance.value.storage[j]
-                    + (1 - momentum) * Float(v * Double(rows) / Double(rows - 1))
+                    + (1 - momentum) * Float(v * m / (m - 1))
             }
             batchesTracked.value.storage[0] += 1
         }
         let inverseStd = variance.map { 1 / ($0 + configuration.epsilon).squareRoot() }
+        // Padded frames stay zero in the output (and in x̂, so backward's sums skip them for free).
         var normalized = [Float](repeating: 0, count: input.count), output = normalized
-        for r in 0..<rows {
+        forEachValidRow(batch: n, frames: t, lengths: valid) { r in
             for j in 0..<c {
                 let xhat = (input.storage[r * c + j] - mean[j]) * inverseStd[j]
                 normalized[r * c + j] = xhat
                 output[r * c + j] = weight.value.storage[j] * xhat + bias.value.storage[j]
             }
         }
-        cache = mode == .training ? Cache(normalized: normalized, inverseStd: inverseStd, shape: input.shape) : nil
-        return Tensor(shape: input.shape, storage: output)
+        cache = mode == .training
+            ? Cache(normalized: normalized, inverseStd: inverseStd, shape: input.shape, lengths: valid, validRows: validRows)
+            : nil
+        return (Tensor(shape: input.shape, storage: output), lengths)
     }
 
     public func backward(_ outputGradient: Tensor) -> Tensor {
         guard let cache else { preconditionFailure("BatchNorm.backward called without a training forward") }
         precondition(outputGradient.shape == cache.shape, "BatchNorm.backward expects \(cache.shape), got \(outputGradient.shape)")
-        let c = configuration.featureCount, rows = outputGradient.count / c
+        let c = configuration.featureCount
+        let (n, t) = (cache.shape[0], cache.shape.count == 3 ? cache.shape[1] : 1)
         let dy = outputGradient.storage, xhat = cache.normalized
         var sumDy = [Float](repeating: 0, count: c), sumDyXhat = sumDy
-        for r in 0..<rows {
+        forEachValidRow(batch: n, frames: t, lengths: cache.lengths) { r in
             for j in 0..<c { sumDy[j] += dy[r * c + j]; sumDyXhat[j] += dy[r * c + j] * xhat[r * c + j] }
         }
         for j in 0..<c {
             bias.gradient.storage[j] += sumDy[j]
             weight.gradient.storage[j] += sumDyXhat[j]
         }
-        // ∂L/∂x = γ·rstd/M · (M·dy − Σdy − x̂·Σ(dy·x̂)), the batch statistics being functions of x.
+        // ∂L/∂x = γ·rstd/M · (M·dy − Σdy − x̂·Σ(dy·x̂)) over the M valid rows, the batch statistics being functions
+        // of x; padded frames neither enter the statistics nor receive a gradient.
         var dx = [Float](repeating: 0, count: dy.count)
-        let m = Float(rows)
-        for r in 0..<rows {
+        let m = Float(cache.validRows)
+        forEachValidRow(batch: n, frames: t, lengths: cache.lengths) { r in
             for j in 0..<c {
                 let scale = weight.value.storage[j] * cache.inverseStd[j] / m
                 dx[r * c + j] = scale * (m * dy[r * c + j] - sumDy[j] - xhat[r * c + j] * sumDyXhat[j])
             }
         }
         return Tensor(shape: cache.shape, storage: dx)
+    }
+}
+
+/// Calls `body` with the row index `b·T + t` of every frame `t < lengths[b]` of an `[N, T, ·]` buffer (all rows when
+/// `lengths` is nil), in row order.
+func forEachValidRow(batch n: Int, frames t: Int, lengths: [Int]?, _ body: (Int) -> Void) {
+    for b in 0..<n {
+        for time in 0..<(lengths?[b] ?? t) { body(b * t + time) }
     }
 }

@@ -104,10 +104,16 @@ public enum Checkpoint {
         var scalars: [String: Double] = [:], scheduleState: [String: Double] = [:]
         for (key, text) in file.metadata {
             for (prefix, isOptimizer) in [("optimizer.", true), ("schedule.", false)] where key.hasPrefix(prefix) {
+                let name = String(key.dropFirst(prefix.count))
                 guard let number = Double(text) else {
                     throw CheckpointError.metadataMismatch(file: path, key: key, expected: "a number", found: text)
                 }
-                let name = String(key.dropFirst(prefix.count))
+                // Counters become `Int`s on restore: infinity, NaN or a huge value would trap there. Other scalars
+                // (a plateau schedule's `best`) may legitimately be infinite.
+                if Self.counters.contains(name), !(number.isFinite && number >= 0 && number < 0x1p53) {
+                    throw CheckpointError.metadataMismatch(file: path, key: key,
+                                                           expected: "a whole count from 0 to 2^53", found: text)
+                }
                 if isOptimizer { scalars[name] = number } else { scheduleState[name] = number }
             }
         }
@@ -126,6 +132,9 @@ public enum Checkpoint {
         }
         return file.metadata
     }
+
+    /// The optimizer and schedule scalars that are restored as `Int` counters.
+    static let counters: Set<String> = ["step", "bad_epochs", "cooldown_counter"]
 
     private static func value(_ key: String, in metadata: [String: String], file: String) throws -> String {
         guard let value = metadata[key] else { throw CheckpointError.missingMetadata(file: file, key: key) }

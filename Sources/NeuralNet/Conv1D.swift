@@ -9,7 +9,8 @@
 ///
 /// Computed as im2col followed by one GEMM. Weights use PyTorch's layout `weight [O, C, kernelSize]`, `bias [O]`.
 /// With valid `lengths`, input frames past an example's length count as zero padding, and output frames past
-/// `T'(length)` are zero (exact for `stride = 1`; for larger strides `.same` splits the padding by the batch's `T`).
+/// `⌈length / stride⌉` (`.same`) or `⌊(length − span) / stride⌋ + 1` (`.valid`) are zero; each example's `.same`
+/// padding is split by its own length, so a padded clip gives the same frames as the clip alone.
 public final class Conv1D: Layer {
     /// The options of a Conv1D layer (YAML type `conv1d`).
     public struct Configuration: Codable, Sendable, Equatable {
@@ -137,7 +138,7 @@ public final class Conv1D: Layer {
         let (n, t, c, o, k) = (input.shape[0], input.shape[1], cfg.inputChannels, cfg.outputChannels, cfg.kernelSize)
         validateLengths(lengths, batch: n, frames: t, layer: "Conv1D")
         let outFrames = cfg.padding.outputFrames(t, span: span, stride: cfg.stride)
-        let padLeft = cfg.padding.leftPadding(t, span: span, stride: cfg.stride)
+        let padLeft = leftPadding(batch: n, frames: t, lengths: lengths)
         let outLengths = lengths.map { $0.map { min(outFrames, cfg.padding.outputFrames($0, span: span, stride: cfg.stride)) } }
         let width = k * c
         // Every tap of every row is written unless padding or lengths leave gaps, which must read as zeros.
@@ -155,7 +156,7 @@ public final class Conv1D: Layer {
                         for f in 0..<outFrames {
                             let row = cols + (b * outFrames + f) * width
                             for tap in 0..<k {
-                                let source = f * cfg.stride + tap * cfg.dilation - padLeft
+                                let source = f * cfg.stride + tap * cfg.dilation - padLeft[b]
                                 guard source >= 0, source < valid else { continue }
                                 (row + tap * c).update(from: x + (b * t + source) * c, count: c)
                             }
@@ -185,12 +186,12 @@ public final class Conv1D: Layer {
         let outFrames = cfg.padding.outputFrames(t, span: span, stride: cfg.stride)
         precondition(outputGradient.shape == [n, outFrames, o],
                      "Conv1D.backward expects \([n, outFrames, o]), got \(outputGradient.shape)")
-        let padLeft = cfg.padding.leftPadding(t, span: span, stride: cfg.stride)
+        let padLeft = leftPadding(batch: n, frames: t, lengths: cache.inputLengths)
         let width = k * c, rows = n * outFrames
         var dY = outputGradient.storage
         if let lengths = cache.outputLengths { zeroPadding(&dY, lengths: lengths, frames: outFrames, channels: o) }
         // ∂L/∂W (tap-major) = dYᵀ · columns, then scattered into the PyTorch [O, C, k] layout.
-        var packedGradient = [Float](repeating: 0, count: o * width)
+        var packedGradient = stateBuffer(count: o * width, zeroed: false)
         BLAS.gemm(transposeA: true, m: o, n: width, k: rows, a: dY, lda: o, b: cache.columns, ldb: width,
                   c: &packedGradient, ldc: width)
         for oc in 0..<o {
@@ -201,7 +202,7 @@ public final class Conv1D: Layer {
         addColumnSums(dY, rows: rows, columns: o, into: &bias.gradient.storage)
         guard needsInputGradient else { return Tensor(shape: [0]) }
         // ∂L/∂columns = dY · W, then col2im adds each column block back to the frame it was copied from.
-        var columnGradient = [Float](repeating: 0, count: rows * width)
+        var columnGradient = stateBuffer(count: rows * width, zeroed: false)
         BLAS.gemm(m: rows, n: width, k: o, a: dY, lda: o, b: packedWeight(), ldb: width, c: &columnGradient, ldc: width)
         var inputGradient = [Float](repeating: 0, count: n * t * c)
         columnGradient.withUnsafeBufferPointer { dColsBuffer in
@@ -214,7 +215,7 @@ public final class Conv1D: Layer {
                         for f in 0..<outFrames {
                             let row = dCols + (b * outFrames + f) * width
                             for tap in 0..<k {
-                                let source = f * cfg.stride + tap * cfg.dilation - padLeft
+                                let source = f * cfg.stride + tap * cfg.dilation - padLeft[b]
                                 guard source >= 0, source < valid else { continue }
                                 let target = dx + (b * t + source) * c, block = row + tap * c
                                 for ic in 0..<c { target[ic] += block[ic] }
@@ -225,6 +226,13 @@ public final class Conv1D: Layer {
             }
         }
         return Tensor(shape: cache.inputShape, storage: inputGradient)
+    }
+
+    /// Frames of `.same` padding before each example's first frame. With lengths, each example is padded as if it
+    /// were alone (Keras and PyTorch split `.same` padding by the clip's own length, which matters for `stride > 1`).
+    private func leftPadding(batch n: Int, frames t: Int, lengths: [Int]?) -> [Int] {
+        let cfg = configuration
+        return (lengths ?? [Int](repeating: t, count: n)).map { cfg.padding.leftPadding($0, span: span, stride: cfg.stride) }
     }
 
     /// The weights as `[O, k·C]`, tap-major, matching the im2col column order (cached; see `LSTMDirection`).

@@ -117,13 +117,19 @@ public final class Dense: Layer {
     }
 }
 
-/// `sums[j] += Σ_r values[r * columns + j]` (bias gradients).
+/// `sums[j] += Σ_r values[r * columns + j]` (bias gradients). Large sums split their columns across workers; each
+/// column is still summed in row order, so the result does not depend on the thread count.
 func addColumnSums(_ values: [Float], rows: Int, columns: Int, into sums: inout [Float]) {
-    values.withUnsafeBufferPointer { v in
-        sums.withUnsafeMutableBufferPointer { s in
-            for r in 0..<rows {
-                let row = v.baseAddress! + r * columns
-                for j in 0..<columns { s[j] += row[j] }
+    values.withUnsafeBufferPointer { vBuffer in
+        sums.withUnsafeMutableBufferPointer { sBuffer in
+            nonisolated(unsafe) let (v, s) = (vBuffer, sBuffer)
+            let parts = rows * columns >= 1 << 16 ? min(Parallel.workers, columns / 16) : 1
+            Parallel.forEach(max(parts, 1)) { part in
+                let block = Parallel.slice(part, of: max(parts, 1), total: columns)
+                for r in 0..<rows {
+                    let row = v.baseAddress! + r * columns
+                    for j in block { s[j] += row[j] }
+                }
             }
         }
     }

@@ -50,18 +50,19 @@ func sigmoidInPlace(_ values: UnsafeMutablePointer<Float>, count: Int) { apply(v
 /// `values[0..<count] = tanh(values[0..<count])`.
 func tanhInPlace(_ values: UnsafeMutablePointer<Float>, count: Int) { apply(values, count, tanh8) }
 
-/// `gradient[i] = 0` where `output[i] ≤ 0` (ReLU backward), as SIMD selects instead of unpredictable branches.
-func zeroWhereNotPositive(_ gradient: UnsafeMutablePointer<Float>, output: UnsafePointer<Float>, count: Int) {
-    let g = UnsafeMutableRawPointer(gradient), y = UnsafeRawPointer(output)
+/// `result[i] = output[i] > 0 ? gradient[i] : 0` (ReLU backward into fresh storage), as SIMD selects.
+func maskWherePositive(_ result: UnsafeMutablePointer<Float>, gradient: UnsafePointer<Float>, output: UnsafePointer<Float>,
+                       count: Int) {
+    let r = UnsafeMutableRawPointer(result), g = UnsafeRawPointer(gradient), y = UnsafeRawPointer(output)
     var i = 0
     while i + 8 <= count {
         let dy = g.loadUnaligned(fromByteOffset: i * 4, as: Vector.self)
         let value = y.loadUnaligned(fromByteOffset: i * 4, as: Vector.self)
-        g.storeBytes(of: dy.replacing(with: 0, where: value .<= 0), toByteOffset: i * 4, as: Vector.self)
+        r.storeBytes(of: dy.replacing(with: 0, where: value .<= 0), toByteOffset: i * 4, as: Vector.self)
         i += 8
     }
     while i < count {
-        if output[i] <= 0 { gradient[i] = 0 }
+        result[i] = output[i] > 0 ? gradient[i] : 0
         i += 1
     }
 }

@@ -168,6 +168,11 @@ public final class LSTM: Layer {
         precondition(outputGradient.shape == expected, "LSTM.backward expects \(expected), got \(outputGradient.shape)")
         var inputGradient = [Float](repeating: 0, count: needsInputGradient ? inputShape.reduce(1, *) : 0)
         for (d, direction) in directions.enumerated() {
+            if configuration.returnSequences && directions.count == 1 && lengths == nil {
+                // The output is the state sequence itself, so its gradient is ∂L/∂h as it stands.
+                direction.backward(outputGradient.storage, into: &inputGradient, needsInputGradient: needsInputGradient)
+                continue
+            }
             var hiddenGradient = [Float](repeating: 0, count: n * t * h)
             for b in 0..<n {
                 if configuration.returnSequences {

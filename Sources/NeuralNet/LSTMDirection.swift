@@ -47,10 +47,13 @@ final class LSTMDirection {
         }
         BLAS.gemm(transposeB: true, m: n * t, n: g4, k: c, a: input.storage, lda: c, b: inputWeight.value.storage,
                   ldb: c, beta: 1, c: &gates, ldc: g4)
-        // Separate allocations: copies of one array would share storage and be copied on first write.
-        var cells = [Float](repeating: 0, count: n * t * h)
-        var cellTanh = [Float](repeating: 0, count: n * t * h)
-        var hidden = [Float](repeating: 0, count: n * t * h)
+        // Without lengths every step writes every row, so the state buffers need no zero fill; padded steps before
+        // an example's first valid step must read as zeros. tanh(c_t) is kept only for backward: inference writes
+        // it to one scratch row per example.
+        let masked = lengths != nil
+        var cells = stateBuffer(count: n * t * h, zeroed: masked)
+        var cellTanh = stateBuffer(count: training ? n * t * h : n * h, zeroed: masked)
+        var hidden = stateBuffer(count: n * t * h, zeroed: masked)
         let chunks = min(Parallel.workers, n)
         let recurrentKernel = transposedRecurrentWeight()
         gates.withUnsafeMutableBufferPointer { gBuffer in
@@ -81,7 +84,7 @@ final class LSTMDirection {
                             }
                             continue
                         }
-                        let gate = gp + row * g4, tOut = tp + row * h
+                        let gate = gp + row * g4, tOut = tp + (training ? row : b) * h
                         sigmoidInPlace(gate, count: 2 * h)
                         tanhInPlace(gate + 2 * h, count: h)
                         sigmoidInPlace(gate + 3 * h, count: h)
@@ -120,7 +123,8 @@ final class LSTMDirection {
         guard let cache else { preconditionFailure("LSTM.backward called without a training forward") }
         let (n, t, h) = (cache.input.shape[0], cache.input.shape[1], hiddenSize)
         let g4 = 4 * h
-        var gateGradient = [Float](repeating: 0, count: n * t * g4)
+        // Every valid row is written below; only padded rows, which are skipped, must be zero.
+        var gateGradient = stateBuffer(count: n * t * g4, zeroed: cache.lengths != nil)
         let chunks = min(Parallel.workers, n)
         gateGradient.withUnsafeMutableBufferPointer { dgBuffer in
         cache.gates.withUnsafeBufferPointer { gBuffer in
@@ -203,6 +207,11 @@ final class LSTMDirection {
         BLAS.gemm(m: rows, n: c, k: g4, a: gateGradient, lda: g4, b: inputWeight.value.storage, ldb: c,
                   beta: 1, c: &inputGradient, ldc: c)
     }
+}
+
+/// A buffer of `count` values, zero-filled only when some entries will not be written before they are read.
+func stateBuffer(count: Int, zeroed: Bool) -> [Float] {
+    zeroed ? [Float](repeating: 0, count: count) : [Float](unsafeUninitializedCapacity: count) { $1 = count }
 }
 
 /// The transpose of a row-major `[rows, columns]` matrix.

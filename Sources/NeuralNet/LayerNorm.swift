@@ -5,7 +5,8 @@
 /// y[r, c] = weight[c] · (x[r, c] − μ) / √(σ² + epsilon) + bias[c]
 /// ```
 ///
-/// Works on `[N, C]` and `[N, T, C]`; lengths pass through (each frame is normalized on its own).
+/// Works on `[N, C]` and `[N, T, C]`; each frame is normalized on its own, and with per-example valid `lengths`
+/// padded frames output zeros and receive no gradient (lengths pass through).
 public final class LayerNorm: Layer {
     /// The options of a layer normalization (YAML type `layernorm`).
     public struct Configuration: Codable, Sendable, Equatable {
@@ -31,7 +32,7 @@ public final class LayerNorm: Layer {
         }
     }
 
-    private struct Cache { let normalized: [Float]; let inverseStd: [Float]; let shape: [Int] }
+    private struct Cache { let normalized: [Float]; let inverseStd: [Float]; let shape: [Int]; let lengths: [Int]? }
 
     /// The options this layer was built with.
     public let configuration: Configuration
@@ -68,13 +69,18 @@ public final class LayerNorm: Layer {
         return inputShape
     }
 
-    public func forward(_ input: Tensor, mode: Mode) -> Tensor {
+    public func forward(_ input: Tensor, mode: Mode) -> Tensor { forward(input, lengths: nil, mode: mode).output }
+
+    public func forward(_ input: Tensor, lengths: [Int]?, mode: Mode) -> (output: Tensor, lengths: [Int]?) {
         let c = configuration.featureCount
         precondition(input.rank >= 2 && input.shape.last == c, "LayerNorm expects [N, …, \(c)], got \(input.shape)")
-        let rows = input.count / c
+        let (n, t) = (input.shape[0], input.rank == 3 ? input.shape[1] : input.count / (input.shape[0] * c))
+        let valid = input.rank == 3 ? lengths : nil
+        if input.rank == 3 { validateLengths(lengths, batch: n, frames: t, layer: "LayerNorm") }
+        // Padded frames output zeros, as the recurrent and convolution layers emit there, and get no gradient.
         var normalized = [Float](repeating: 0, count: input.count), output = normalized
-        var inverseStd = [Float](repeating: 0, count: rows)
-        for r in 0..<rows {
+        var inverseStd = [Float](repeating: 0, count: n * t)
+        forEachValidRow(batch: n, frames: t, lengths: valid) { r in
             var sum = 0.0, squares = 0.0
             for j in 0..<c { let v = Double(input.storage[r * c + j]); sum += v; squares += v * v }
             let mean = sum / Double(c)
@@ -86,17 +92,18 @@ public final class LayerNorm: Layer {
                 output[r * c + j] = weight.value.storage[j] * xhat + bias.value.storage[j]
             }
         }
-        cache = mode == .training ? Cache(normalized: normalized, inverseStd: inverseStd, shape: input.shape) : nil
-        return Tensor(shape: input.shape, storage: output)
+        cache = mode == .training ? Cache(normalized: normalized, inverseStd: inverseStd, shape: input.shape, lengths: valid) : nil
+        return (Tensor(shape: input.shape, storage: output), lengths)
     }
 
     public func backward(_ outputGradient: Tensor) -> Tensor {
         guard let cache else { preconditionFailure("LayerNorm.backward called without a training forward") }
         precondition(outputGradient.shape == cache.shape, "LayerNorm.backward expects \(cache.shape), got \(outputGradient.shape)")
         let c = configuration.featureCount, rows = outputGradient.count / c
+        let (n, t) = (cache.shape[0], rows / cache.shape[0])
         let dy = outputGradient.storage, xhat = cache.normalized
         var dx = [Float](repeating: 0, count: dy.count)
-        for r in 0..<rows {
+        forEachValidRow(batch: n, frames: t, lengths: cache.lengths) { r in
             // ∂L/∂x = rstd/C · (C·g − Σg − x̂·Σ(g·x̂)) with g = γ·dy
             var sumG: Float = 0, sumGXhat: Float = 0
             for j in 0..<c {

@@ -23,6 +23,13 @@ enum Parallel {
         }
     }
 
+    /// Runs `body` on contiguous pieces of `0..<total`, one per worker, when `total ≥ minimum`; else on the whole
+    /// range inline. For element-wise passes: each element is handled once, so results do not depend on the split.
+    static func forEachChunk(_ total: Int, minimum: Int = 1 << 16, _ body: (Range<Int>) -> Void) {
+        let parts = total >= minimum ? min(workers, total) : 1
+        forEach(parts) { body(slice($0, of: parts, total: total)) }
+    }
+
     /// The half-open slice `part` of `0..<total` split into `parts` near-equal contiguous pieces.
     static func slice(_ part: Int, of parts: Int, total: Int) -> Range<Int> {
         (total * part / parts)..<(total * (part + 1) / parts)

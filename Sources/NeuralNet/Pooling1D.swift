@@ -41,8 +41,9 @@ public struct Pooling1DConfiguration: Codable, Sendable, Equatable {
     /// Visits each output frame `f < T'(length)` of example `b` with the valid input range of its window.
     func forEachWindow(frames t: Int, lengths: [Int]?, batch b: Int, _ body: (_ f: Int, _ range: Range<Int>) -> Void) {
         let outFrames = padding.outputFrames(t, span: poolSize, stride: stride)
-        let padLeft = padding.leftPadding(t, span: poolSize, stride: stride)
         let valid = lengths?[b] ?? t
+        // `.same` padding is split by the example's own length, as for that clip alone (matters for stride > 1).
+        let padLeft = padding.leftPadding(valid, span: poolSize, stride: stride)
         let count = min(outFrames, padding.outputFrames(valid, span: poolSize, stride: stride))
         for f in 0..<count {
             let start = f * stride - padLeft
@@ -96,8 +97,10 @@ public final class MaxPool1D: Layer {
         input.storage.withUnsafeBufferPointer { xBuffer in
         output.withUnsafeMutableBufferPointer { yBuffer in
         argmax.withUnsafeMutableBufferPointer { aBuffer in
-            let (x, y) = (xBuffer.baseAddress!, yBuffer.baseAddress!)
-            for b in 0..<n {
+            nonisolated(unsafe) let (x, y, a) = (xBuffer.baseAddress!, yBuffer.baseAddress!, aBuffer.baseAddress)
+            let parts = n * t * c >= 1 << 16 ? min(Parallel.workers, n) : 1
+            Parallel.forEach(parts) { part in
+            for b in Parallel.slice(part, of: parts, total: n) {
                 cfg.forEachWindow(frames: t, lengths: lengths, batch: b) { f, range in
                     guard !range.isEmpty else { return }
                     // Channel-inner loops over contiguous frames, so the comparison vectorises.
@@ -111,13 +114,14 @@ public final class MaxPool1D: Layer {
                         return
                     }
                     // SIMD running max and index; the first maximal frame wins ties (as PyTorch).
-                    let best = aBuffer.baseAddress! + (b * outFrames + f) * c
+                    let best = a! + (b * outFrames + f) * c
                     for ch in 0..<c { best[ch] = Int32(truncatingIfNeeded: first + ch) }
                     for frame in (range.lowerBound + 1)..<range.upperBound {
                         let offset = (b * t + frame) * c
                         updateMaximum(out, indices: best, source: x + offset, index: Int32(truncatingIfNeeded: offset), count: c)
                     }
                 }
+            }
             }
         }}}
         cache = mode == .training ? Cache(inputShape: input.shape, argmax: argmax) : nil
@@ -130,9 +134,20 @@ public final class MaxPool1D: Layer {
         precondition(outputGradient.count == cache.argmax.count,
                      "MaxPool1D.backward expects \(cache.argmax.count) values, got \(outputGradient.shape)")
         var inputGradient = [Float](repeating: 0, count: cache.inputShape.reduce(1, *))
-        for (i, source) in cache.argmax.enumerated() where source >= 0 {
-            inputGradient[Int(source)] += outputGradient.storage[i]
-        }
+        // Each example's argmax points into its own input frames, so examples scatter independently.
+        let n = cache.inputShape[0], perExample = cache.argmax.count / max(n, 1)
+        cache.argmax.withUnsafeBufferPointer { aBuffer in
+        outputGradient.storage.withUnsafeBufferPointer { dyBuffer in
+        inputGradient.withUnsafeMutableBufferPointer { dxBuffer in
+            nonisolated(unsafe) let (argmax, dy, dx) = (aBuffer, dyBuffer, dxBuffer)
+            let parts = dxBuffer.count >= 1 << 16 ? min(Parallel.workers, n) : 1
+            Parallel.forEach(parts) { part in
+                let examples = Parallel.slice(part, of: parts, total: n)
+                for i in (examples.lowerBound * perExample)..<(examples.upperBound * perExample) where argmax[i] >= 0 {
+                    dx[Int(argmax[i])] += dy[i]
+                }
+            }
+        }}}
         return Tensor(shape: cache.inputShape, storage: inputGradient)
     }
 }

@@ -45,12 +45,15 @@ enum BLAS {
     ) {
         guard m > 0, n > 0 else { return }
         if k == 0 {
-            for row in 0..<m { for col in 0..<n { c[row * ldc + col] *= beta } }
+            // BLAS semantics: with beta = 0, C is not read (it may be uninitialised).
+            for row in 0..<m { for col in 0..<n { c[row * ldc + col] = beta == 0 ? 0 : c[row * ldc + col] * beta } }
             return
         }
         _ = singleThreadedOpenBLAS
         if m == 1 && !transposeA {
-            // A single row (batch-1 recurrent steps) is a matrix–vector product: y = op(B)ᵀ·x.
+            // A single row (batch-1 recurrent steps) is a matrix–vector product: y = op(B)ᵀ·x. Some OpenBLAS
+            // versions scale y by beta = 0 as a multiplication, so an uninitialised y is cleared first.
+            if beta == 0 { c.update(repeating: 0, count: n) }
             cblas_sgemv(CblasRowMajor, transposeB ? CblasNoTrans : CblasTrans, blasint(transposeB ? n : k),
                         blasint(transposeB ? k : n), alpha, b, blasint(ldb), a, 1, beta, c, 1)
             return

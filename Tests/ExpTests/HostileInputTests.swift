@@ -1,4 +1,5 @@
 import Foundation
+import NeuralNet
 import Testing
 @testable import ExperimentKit
 
@@ -73,6 +74,11 @@ import Testing
         ("deep nesting", "x: " + String(repeating: "[", count: 10_000), ["h.yaml:1:", "nesting"]),
         ("huge integer", "seed: 99999999999999999999\ndata: {root: corpus}\n", ["h.yaml:1:7:", "seed", "out of range"]),
         ("huge float", "optimizer: {type: adam, learning_rate: 1e400}\ndata: {root: corpus}\n", ["h.yaml:1:40:", "optimizer.learning_rate", "out of range"]),
+        ("infinite duration", "data: {root: corpus, duration: .inf}\n", ["h.yaml:1:32:", "data.duration", "finite"]),
+        ("huge layer", "model: {layers: [{type: dense, units: 9223372036854775807}]}\ndata: {root: corpus}\n",
+         ["h.yaml:1:39:", "model.layers[0].units", "must be <= 65536"]),
+        ("huge model", "model: {layers: [{type: dense, units: 65536}, {type: dense, units: 65536}]}\ndata: {root: corpus}\n",
+         ["h.yaml:1:54:", "model.layers[1]", "parameters, above the limit"]),
         ("wrong type", "training: {epochs: many}\ndata: {root: corpus}\n", ["h.yaml:1:20:", "training.epochs", "expected an integer"]),
         ("name climbing out", "name: ../../etc\ndata: {root: corpus}\n", ["h.yaml:1:7:", "name", "'/'"]),
         ("absolute name", "name: /tmp/x\ndata: {root: corpus}\n", ["h.yaml:1:7:", "name", "'/'"]),
@@ -213,6 +219,16 @@ extension HostileInputTests {
             try edit.edit(original).write(to: checkpoint)
             let outcome = try Self.exp(["predict", "--run", "tiny", "--runs-dir", "runs", clip], in: workspace.root)
             Self.expectCleanFailure(outcome, mentions: ["Error: ", checkpoint.lastPathComponent, edit.fragment])
+        }
+        // Tampered run metadata in a well-formed file: no classes, or a frame count no model can take.
+        let file = try SafetensorsFile.decode(original, file: checkpoint.path)
+        for (key, value, fragment) in [("exp.class_names", "[]", "the model needs at least one class, got 0"),
+                                       ("exp.frames", "100000000", "above the limit")] {
+            var tampered = file
+            tampered.metadata[key] = value
+            try tampered.encoded().write(to: checkpoint)
+            let outcome = try Self.exp(["predict", "--run", "tiny", "--runs-dir", "runs", clip], in: workspace.root)
+            Self.expectCleanFailure(outcome, mentions: ["Error: ", fragment])
         }
         try original.write(to: checkpoint)
         let spec = try Data(contentsOf: run.spec)

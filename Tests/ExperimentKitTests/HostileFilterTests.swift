@@ -97,6 +97,27 @@ import Testing
         #expect(text[caret] == expected)
     }
 
+    @Test func tamperedRunFilesAreNotedNotFollowed() throws {
+        let root = try makeTemporaryDirectory("exp-filter")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let directories = try CompareFixtures.grid(under: root)
+        var laughs = "a: &a [x, x, x, x, x, x, x, x, x, x]\n"
+        for (level, previous) in zip("bcdefghij", "abcdefghi") {
+            laughs += "\(level): &\(level) [" + Array(repeating: "*\(previous)", count: 10).joined(separator: ", ") + "]\n"
+        }
+        // An alias bomb as a value, one as a key, and a FIFO where metrics.json should be: none may hang or trap.
+        try (laughs + "k: *j\n").write(to: directories[0].appendingPathComponent("spec.yaml"), atomically: true, encoding: .utf8)
+        try (laughs + "*j : 1\n").write(to: directories[1].appendingPathComponent("spec.yaml"), atomically: true, encoding: .utf8)
+        let metrics = directories[2].appendingPathComponent("metrics.json")
+        try FileManager.default.removeItem(at: metrics)
+        #expect(mkfifo(metrics.path, 0o600) == 0)
+        let runs = try Comparison.load([root]).runs
+        #expect(runs.count == 4)
+        let notes = runs.compactMap(\.note).sorted()
+        #expect(notes == ["metrics.json is not a regular file of at most 16777216 bytes",
+                          "spec.yaml does not parse", "spec.yaml expands to more than 10000 values"], "\(notes)")
+    }
+
     @Test(arguments: [["--sort", "-"], ["--sort", "---test.uar"], ["--group-by", "test.uarr"]])
     func badSortAndGroupKeysAreNamed(arguments: [String]) throws {
         let (root, runs) = try rows()

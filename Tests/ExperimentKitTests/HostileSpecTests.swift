@@ -111,15 +111,85 @@ import Testing
         TextCase(id: "float overflow", yaml: "optimizer: {type: adam, learning_rate: 1e400}\n",
                  message: "exp.yaml:1:40: optimizer.learning_rate: number 1e400 is out of range; numbers must be within "
                     + "±3.4e38 (Float)"),
-        TextCase(id: "Float overflow", yaml: "data: {root: c, duration: 1e39}\n",
-                 message: "exp.yaml:1:27: data.duration: number 1e39 is out of range; numbers must be within ±3.4e38 (Float)"),
+        TextCase(id: "Float overflow", yaml: "data: {root: c}\naugment: [{type: noise, snr_db: [1, 1e39]}]\n",
+                 message: "exp.yaml:2:37: augment[0].snr_db[1]: number 1e39 is out of range; numbers must be within ±3.4e38 (Float)"),
+        TextCase(id: "units beyond the size limit", yaml: "model: {layers: [{type: dense, units: 9223372036854775807}]}\n",
+                 message: "exp.yaml:1:39: model.layers[0].units: units must be <= 65536 (a limit far above real use). "
+                    + "Received: units=9223372036854775807"),
+        TextCase(id: "duration beyond the size limit", yaml: "data: {root: c, duration: 1e30}\n",
+                 message: "exp.yaml:1:27: data.duration: duration must be <= 3600 (a limit far above real use). Received: duration=1e30"),
+        TextCase(id: "a clip of too many samples", yaml: "data: {root: c, sample_rate: 384000, duration: 3600}\n",
+                 message: "exp.yaml:1:7: data: one clip would hold 1382400000 samples (duration × sample_rate), above the "
+                    + "limit of 134217728; lower data.duration or data.sample_rate"),
+        TextCase(id: "a feature matrix too large", yaml: "features: {type: spectrogram, n_fft: 1048576, hop_length: 1}\n",
+                 message: "exp.yaml:1:11: features: one clip's features could hold 75500761734 values (48002 frames × up to "
+                    + "1572867 features), above the limit of 67108864; lower data.duration or data.sample_rate, or raise "
+                    + "features.hop_length"),
         TextCase(id: "nan", yaml: "optimizer: {type: sgd, learning_rate: .nan}\n",
-                 message: "exp.yaml:1:39: optimizer.learning_rate: expected a number, got .nan"),
+                 message: "exp.yaml:1:39: optimizer.learning_rate: expected a finite number, got .nan"),
+        TextCase(id: "inf", yaml: "training: {grad_clip_norm: .inf}\n",
+                 message: "exp.yaml:1:28: training.grad_clip_norm: expected a finite number, got .inf"),
     ]
 
     @Test(arguments: numberCases)
     func hugeNumbersGiveARangeError(_ test: TextCase) {
         #expect(specMessages { _ = try spec(test.yaml) } == [test.message])
+    }
+
+    @Test(arguments: [
+        ("model: {layers: [{type: dense, units: 65536}, {type: dense, units: 65536}]}",
+         "exp.yaml:1:54: model.layers[1]: a dense layer on input [94, 65536] would have about 4295032832 parameters, "
+            + "above the limit of 268435456"),
+        ("model: {layers: [{type: conv1d, filters: 65536, kernel_size: 65536}]}",
+         "exp.yaml:1:25: model.layers[0]: a conv1d layer on input [94, 20] would have about 85899411456 parameters, "
+            + "above the limit of 268435456"),
+        ("model: {layers: [{type: conv1d, filters: 65536, kernel_size: 3}, {type: lstm, units: 65536, bidirectional: true}]}",
+         "exp.yaml:1:73: model.layers[1]: a lstm layer on input [92, 65536] would have about 68720525312 parameters, "
+            + "above the limit of 268435456"),
+        ("data: {root: c, duration: 60}\nmodel: {layers: [{type: conv1d, filters: 65536, kernel_size: 1}]}",
+         "exp.yaml:2:25: model.layers[0]: outputs [1876, 65536], 122945536 values per clip, above the limit of 67108864"),
+    ])
+    func oversizedModelsAreRefusedBeforeAllocation(yaml: String, message: String) throws {
+        let parsed = try spec(yaml + "\n")
+        let messages = specMessages {
+            _ = try parsed.buildModel(registries: .builtins, inputShape: parsed.inputShape(registries: .builtins))
+        }
+        #expect(messages == [message])
+    }
+
+    @Test func randomEditsOfAFullSpecNeverTrap() {
+        let base = Array(ExperimentSpecTests.full.unicodeScalars)
+        let alphabet = Array("[]{}:,-?*&!|>'\"#%@\t\n \u{0}\r.0123456789eE+xa~".unicodeScalars)
+        var state: UInt64 = 7
+        func next() -> Int {  // SplitMix64
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return Int(truncatingIfNeeded: (z ^ (z >> 31)) >> 1)
+        }
+        var rejected = 0
+        for _ in 0 ..< 400 {
+            var scalars = base
+            for _ in 0 ..< 1 + next() % 4 {
+                let index = next() % scalars.count
+                switch next() % 3 {
+                case 0: scalars[index] = alphabet[next() % alphabet.count]
+                case 1: scalars.insert(alphabet[next() % alphabet.count], at: index)
+                default: scalars.remove(at: index)
+                }
+            }
+            var text = ""
+            text.unicodeScalars.append(contentsOf: scalars)
+            do {
+                _ = try spec(text)
+            } catch is SpecErrors {
+                rejected += 1
+            } catch {
+                Issue.record("not a SpecErrors: \(error)")
+            }
+        }
+        #expect(rejected > 100, "\(rejected)")
     }
 
     /// One wrong-typed value per key: each must give exactly one message at its location naming the key path.

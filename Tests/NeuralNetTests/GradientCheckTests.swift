@@ -37,6 +37,9 @@ import TestSupport
         Case("conv1d same masked", [2, 7, 5], lengths: [7, 4]) {
             Conv1D(inputChannels: 5, outputChannels: 3, kernelSize: 3, padding: .same)
         },
+        Case("conv1d same stride 2 masked", [3, 7, 5], lengths: [7, 4, 5]) {
+            Conv1D(inputChannels: 5, outputChannels: 3, kernelSize: 3, stride: 2, padding: .same)
+        },
         Case("maxpool1d", [2, 7, 5]) { MaxPool1D(poolSize: 2) },
         Case("maxpool1d same stride 1 masked", [2, 7, 5], lengths: [5, 7]) { MaxPool1D(poolSize: 3, stride: 1, padding: .same) },
         Case("avgpool1d same", [2, 7, 5]) { AveragePool1D(poolSize: 2, padding: .same) },
@@ -45,7 +48,9 @@ import TestSupport
         Case("global max masked", [2, 7, 5], lengths: [2, 7]) { GlobalMaxPool1D() },
         Case("batchnorm sequences", [2, 7, 5]) { BatchNorm(featureCount: 5) },
         Case("batchnorm vectors", [3, 5]) { BatchNorm(featureCount: 5) },
+        Case("batchnorm sequences masked", [3, 7, 5], lengths: [7, 4, 2]) { BatchNorm(featureCount: 5) },
         Case("layernorm", [2, 7, 5]) { LayerNorm(featureCount: 5) },
+        Case("layernorm masked", [2, 7, 5], lengths: [3, 7]) { LayerNorm(featureCount: 5) },
         Case("lstm last state", [2, 7, 5], step: recurrentStep) { LSTM(inputSize: 5, hiddenSize: 4) },
         Case("lstm sequences", [2, 7, 5], step: recurrentStep) { LSTM(inputSize: 5, hiddenSize: 3, returnSequences: true) },
         Case("lstm bidirectional masked", [2, 7, 5], lengths: [7, 4], step: recurrentStep) {

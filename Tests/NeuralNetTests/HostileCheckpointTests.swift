@@ -149,6 +149,21 @@ import Testing
         }
     }
 
+    @Test(arguments: ["1e400", "nan", "inf", "-inf", "9.3e18", "-1"])
+    func tamperedOptimizerCountersAreRefused(step: String) throws {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("exp-hostile-\(UUID().uuidString).safetensors")
+        defer { try? FileManager.default.removeItem(at: url) }
+        let model = try Self.model()
+        try Checkpoint.saveOptimizer(Adam(learningRate: 0.01), parameters: model.parameters, to: url)
+        let data = try Data(contentsOf: url)
+        #expect(Self.split(data).header.contains("\"optimizer.step\":\"0.0\""))
+        try Self.editing("\"optimizer.step\":\"0.0\"", "\"optimizer.step\":\"\(step)\"")(data).write(to: url)
+        let error = #expect(throws: CheckpointError.self) {
+            try Checkpoint.loadOptimizer(into: Adam(learningRate: 0.01), parameters: model.parameters, from: url)
+        }
+        #expect(error?.description == "\(url.path): metadata 'optimizer.step' is '\(step)', expected 'a whole count from 0 to 2^53'")
+    }
+
     @Test func everyTruncationIsAnError() throws {
         let data = try Self.validFile()
         for length in 0 ..< data.count {

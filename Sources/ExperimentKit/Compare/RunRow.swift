@@ -52,16 +52,25 @@ public struct RunRow: Sendable {
                               "id": .string(directory.lastPathComponent),
                               "run": .string("\(fallbackName)/\(directory.lastPathComponent)")]
         }
-        if let text = try? String(contentsOf: run.spec, encoding: .utf8) {
+        if let data = smallFile(run.spec, limit: SpecLoader().maxBytes, notes: &notes), let text = String(data: data, encoding: .utf8) {
             do {
+                // A tampered spec.yaml must not hang the comparison: aliased keys and alias bombs are cut short.
+                try SpecKeyScreen.check(text, file: run.spec.path)
                 // The basic resolver skips Yams' regex-based tag resolution; ScalarTyping types scalars instead.
-                if let node = try Yams.compose(yaml: text, .basic) { flatten(node, prefix: "", into: &row.params) }
+                if let node = try Yams.compose(yaml: text, .basic) {
+                    var budget = SpecLoader().maxNodes
+                    flatten(node, prefix: "", into: &row.params, budget: &budget)
+                    if budget < 0 {
+                        row.params = [:]
+                        notes.append("spec.yaml expands to more than \(SpecLoader().maxNodes) values")
+                    }
+                }
                 row.params["name"] = nil
             } catch {
                 notes.append("spec.yaml does not parse")
             }
         }
-        if let data = FileManager.default.contents(atPath: run.metrics.path) {
+        if let data = smallFile(run.metrics, limit: 1 << 24, notes: &notes) {
             if let test = try? JSONCoding.decoder().decode(ClassificationMetrics.self, from: data) {
                 add(test, prefix: "test", to: &row.metrics)
             } else {
@@ -82,7 +91,9 @@ public struct RunRow: Sendable {
     /// more than everything else together. Anything unexpected falls back to `HistoryLog.read`, which names a
     /// broken line.
     static func history(_ url: URL) throws -> [(train: MetricSummary, validation: MetricSummary?)] {
-        guard let data = FileManager.default.contents(atPath: url.path) else { return [] }
+        var info = stat()
+        guard stat(url.path, &info) == 0, info.st_mode & S_IFMT == S_IFREG,
+              let data = FileManager.default.contents(atPath: url.path) else { return [] }
         var epochs: [(train: MetricSummary, validation: MetricSummary?)] = []
         for line in data.split(separator: 0x0A) where !line.isEmpty {
             let bytes = Array(line)
@@ -160,20 +171,42 @@ public struct RunRow: Sendable {
     }
 
     /// Flattens a YAML tree into dotted keys; sequences index as `[i]`, empty containers are left out.
+    /// Flattens `node` into dotted keys (`model.layers[4].units`), at most `SpecLoader().maxNodes` of them.
     static func flatten(_ node: Node, prefix: String, into values: inout [String: CompareValue]) {
+        var budget = SpecLoader().maxNodes
+        flatten(node, prefix: prefix, into: &values, budget: &budget)
+    }
+
+    /// Flattens `node` into dotted keys, visiting at most `budget` nodes (it ends below zero when cut short).
+    static func flatten(_ node: Node, prefix: String, into values: inout [String: CompareValue], budget: inout Int) {
+        budget -= 1
+        guard budget >= 0 else { return }
         switch node {
         case .mapping(let mapping):
-            for (key, child) in mapping {
+            for (key, child) in mapping where budget >= 0 {
                 let name = key.string ?? ""
-                flatten(child, prefix: prefix.isEmpty ? name : "\(prefix).\(name)", into: &values)
+                flatten(child, prefix: prefix.isEmpty ? name : "\(prefix).\(name)", into: &values, budget: &budget)
             }
         case .sequence(let sequence):
-            for (index, child) in sequence.enumerated() { flatten(child, prefix: "\(prefix)[\(index)]", into: &values) }
+            for (index, child) in sequence.enumerated() where budget >= 0 {
+                flatten(child, prefix: "\(prefix)[\(index)]", into: &values, budget: &budget)
+            }
         case .scalar(let scalar):
             values[prefix] = value(of: scalar)
         case .alias:
             break
         }
+    }
+
+    /// The bytes of `url` if it is a regular file of at most `limit` bytes; a FIFO or device would block the read.
+    static func smallFile(_ url: URL, limit: Int, notes: inout [String]) -> Data? {
+        var info = stat()
+        guard stat(url.path, &info) == 0 else { return nil }
+        guard info.st_mode & S_IFMT == S_IFREG, info.st_size <= limit else {
+            notes.append("\(url.lastPathComponent) is not a regular file of at most \(limit) bytes")
+            return nil
+        }
+        return FileManager.default.contents(atPath: url.path)
     }
 
     static func value(of scalar: Node.Scalar) -> CompareValue {

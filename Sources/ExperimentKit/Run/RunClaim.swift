@@ -2,11 +2,13 @@ import Foundation
 
 /// Exclusive ownership of a run directory by this process, so concurrent `exp run`s train each run exactly once.
 ///
-/// Claiming is `mkdir(<run>/.claim)`, atomic on every POSIX file system: of several claimers exactly one succeeds.
-/// The winner then creates `.claim/lock`, holds an exclusive `flock` on it for its lifetime and writes its pid, host,
-/// start time and kernel process start time there. The kernel drops the `flock` when the process dies, however it
-/// dies, which makes a stale claim recognisable; the pid and process start time are checked too (a reused pid is not
-/// the owner). A claim made on another host is never taken over.
+/// A claimer first builds its claim in a private staging directory, `<run>/.claim.new.<pid>.<n>/lock`: it takes an
+/// exclusive `flock` on the lock file (held for its lifetime) and writes its pid, host, start time and kernel process
+/// start time there. It then renames the staging directory to `<run>/.claim`; renaming onto an existing non-empty
+/// directory fails, so of several claimers exactly one succeeds, and `.claim` never exists without a complete, locked
+/// owner record, even when a claimer is killed half way. The kernel drops the `flock` when the process dies, however
+/// it dies, which makes a stale claim recognisable; the pid and process start time are checked too (a reused pid is
+/// not the owner). A claim made on another host is never taken over.
 ///
 /// Recovering a stale claim: take the `flock` on its lock file, check that `.claim/lock` is still that same file,
 /// rename `.claim` aside, delete it, and claim again with `mkdir`. Every recoverer needs the `flock` first, so two
@@ -52,16 +54,54 @@ public final class RunClaim: @unchecked Sendable {  // `descriptor` is guarded b
         var recovered = false
         // Three rounds: claim, or recover a stale claim and claim again; losing twice to other claimers means a live owner.
         for _ in 0 ..< 3 {
-            if mkdir(directory.claim.path, 0o755) == 0 {
-                let descriptor = try lockOwnFile(directory)
+            if let descriptor = try claimByRename(directory) {
+                removeAbandonedStaging(in: directory)
                 return RunClaim(directory: directory, descriptor: descriptor, recovered: recovered)
             }
-            let code = errno
-            guard code == EEXIST else { throw AtomicFile.failure(directory.claim, code) }
             try recoverIfStale(directory)
             recovered = true
         }
         throw liveOwnerError(directory)
+    }
+
+    static let stagingPrefix = ".claim.new."
+
+    /// Builds a locked claim in a staging directory and renames it to `.claim`; returns the lock's descriptor, or nil
+    /// when `.claim` already exists.
+    private static func claimByRename(_ directory: RunDirectory) throws -> Int32? {
+        // rename(2) replaces an empty directory: an empty `.claim` (an older `exp` between its mkdir and its lock
+        // file) must be left to the grace period instead.
+        var existing = stat()
+        if lstat(directory.claim.path, &existing) == 0 { return nil }
+        let staging = directory.url.appendingPathComponent("\(stagingPrefix)\(getpid()).\(UInt32.random(in: 0 ... .max))")
+        guard mkdir(staging.path, 0o755) == 0 else { throw AtomicFile.failure(staging, errno) }
+        let lock = staging.appendingPathComponent("lock")
+        let descriptor: Int32
+        do {
+            descriptor = try lockOwnFile(lock)
+        } catch {
+            unlink(lock.path)
+            rmdir(staging.path)
+            throw error
+        }
+        if rename(staging.path, directory.claim.path) == 0 { return descriptor }
+        let code = errno
+        close(descriptor)
+        unlink(lock.path)
+        rmdir(staging.path)
+        guard code == EEXIST || code == ENOTEMPTY else { throw AtomicFile.failure(directory.claim, code) }
+        return nil
+    }
+
+    /// Removes staging directories of claimers on this host that died before renaming theirs into place.
+    private static func removeAbandonedStaging(in directory: RunDirectory) {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.url.path)) ?? []
+        for name in names where name.hasPrefix(stagingPrefix) {
+            guard let pid = Int32(name.dropFirst(stagingPrefix.count).prefix { $0 != "." }),
+                  kill(pid, 0) != 0, errno == ESRCH
+            else { continue }
+            try? FileManager.default.removeItem(at: directory.url.appendingPathComponent(name))
+        }
     }
 
     private init(directory: RunDirectory, descriptor: Int32, recovered: Bool) {
@@ -90,8 +130,7 @@ public final class RunClaim: @unchecked Sendable {  // `descriptor` is guarded b
         return try? JSONDecoder().decode(Owner.self, from: data)
     }
 
-    private static func lockOwnFile(_ directory: RunDirectory) throws -> Int32 {
-        let lock = directory.claim.appendingPathComponent("lock")
+    private static func lockOwnFile(_ lock: URL) throws -> Int32 {
         let descriptor = open(lock.path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o644)
         guard descriptor >= 0 else { throw AtomicFile.failure(lock, errno) }
         guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
@@ -123,7 +162,7 @@ public final class RunClaim: @unchecked Sendable {  // `descriptor` is guarded b
             guard code == ENOENT else { throw AtomicFile.failure(directory.claim, code) }
             // Claim removed meanwhile: the caller claims again.
             guard FileManager.default.fileExists(atPath: directory.claim.path) else { return }
-            // No lock file yet: the owner is between mkdir and open, or died there.
+            // No lock file: a claim made by `mkdir` alone (older versions), in creation or abandoned.
             guard claimAge(directory) > unreadableClaimGrace else { throw liveOwnerError(directory) }
             try moveAside(directory)
             return

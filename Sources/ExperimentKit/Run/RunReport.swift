@@ -1,4 +1,5 @@
 import Foundation
+import Yams
 
 /// The terminal report of one run directory (`exp show`): status, spec, history, test metrics, per-class table and
 /// confusion matrix. Reads only artifacts, so it works on finished, running and broken runs alike.
@@ -31,7 +32,9 @@ public enum RunReport {
             lines.append("split      train \(split.train.count), validation \(split.validation.count), "
                 + "test \(split.test.count) clips")
         }
-        if let spec = try? String(contentsOf: directory.spec, encoding: .utf8) {
+        let spec = try? String(contentsOf: directory.spec, encoding: .utf8)
+        let selection = spec.map(metricSelection(specYAML:)) ?? .all
+        if let spec {
             lines.append("")
             lines.append("spec (spec.yaml)")
             lines += spec.split(separator: "\n", omittingEmptySubsequences: true).map { "  " + $0 }
@@ -40,7 +43,7 @@ public enum RunReport {
         if let last = history.last {
             lines.append("")
             lines.append("history    \(history.count) epochs; last: "
-                + ProgressObserver.epochLine(last, epochs: nil))
+                + selection.epochLine(last, epochs: nil))
         }
         if let data = FileManager.default.contents(atPath: directory.metrics.path) {
             let metrics: ClassificationMetrics
@@ -50,17 +53,25 @@ public enum RunReport {
                 throw RunError.readFailed(path: directory.metrics.path, reason: "not valid metrics (\(error))")
             }
             lines.append("")
-            lines += table(metrics)
+            lines += table(metrics, selection: selection)
         }
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// Test metrics, the per-class table and the confusion matrix (rows = truth).
-    public static func table(_ metrics: ClassificationMetrics) -> [String] {
+    /// The run's `metrics:` selection from its resolved `spec.yaml`; every metric if the file has no readable list.
+    static func metricSelection(specYAML text: String) -> MetricSelection {
+        guard let root = (try? Yams.load(yaml: text)) as? [String: Any], let items = root["metrics"] as? [Any] else {
+            return .all
+        }
+        let names = items.compactMap { item in (item as? String) ?? ((item as? [String: Any])?["type"] as? String) }
+        return MetricSelection(names.compactMap(MetricKind.init(rawValue:)))
+    }
+
+    /// The selected test metrics, the per-class table and the confusion matrix (rows = truth); the table and the
+    /// matrix are shown whatever the selection.
+    public static func table(_ metrics: ClassificationMetrics, selection: MetricSelection = .all) -> [String] {
         func number(_ value: Double) -> String { String(format: "%.4f", value) }
-        var lines = ["test       accuracy \(number(metrics.accuracy))  uar \(number(metrics.uar))  "
-            + "macro_f1 \(number(metrics.macroF1))" + (metrics.loss.map { "  loss \(number($0))" } ?? "")
-            + "  (\(metrics.count) clips)"]
+        var lines = ["test       \(selection.describe(metrics))  (\(metrics.count) clips)"]
         let width = max(9, (metrics.perClass.map(\.name.count).max() ?? 0) + 2)
         func pad(_ text: String, _ size: Int, left: Bool = false) -> String {
             let padding = String(repeating: " ", count: max(0, size - text.count))

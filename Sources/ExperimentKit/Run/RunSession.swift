@@ -48,6 +48,8 @@ public final class RunSession {
         }
         self.claim = claim
         try directory.prepare()
+        // A killed writer may have left temporaries anywhere in the run (dvclive/ and tensorboard/ included).
+        AtomicFile.removeStaleTemporaries(in: directory.url, recursive: true)
         if let existing, !force, existing.status.isResumable {
             var record = existing
             record.status = .running
@@ -79,14 +81,15 @@ public final class RunSession {
     /// - Throws: `RunError.writeFailed`; the claim is released either way.
     public func finish(_ outcome: TrainingLoop.Outcome, now: Date = Date()) throws {
         defer { claim?.release() }
-        if let test = outcome.test { try AtomicFile.writeJSON(test, to: directory.metrics) }
+        // The outcome is the one write worth a directory fsync: a run reported finished must stay finished.
+        if let test = outcome.test { try AtomicFile.writeJSON(test, to: directory.metrics, durable: true) }
         record.status = outcome.status
         record.error = outcome.error
         record.epochsCompleted = outcome.epochsCompleted
         record.bestEpoch = outcome.bestEpoch
         record.timings.elapsedSeconds = outcome.elapsedSeconds
         record.timings.ended = outcome.status == .interrupted ? nil : now
-        try record.write(directory.record)
+        try AtomicFile.writeJSON(record, to: directory.record, durable: true)
     }
 
     /// Records a failure before the loop could start (e.g. unreadable data), then releases the claim.

@@ -170,6 +170,10 @@ public final class SequentialTask: TrainingTask {
         let (value, gradient) = loss(logits, labels: batch.labels)
         _ = model.backward(gradient)
         if let norm = options.gradientClipNorm { GradientClipping.clipByGlobalNorm(parameters, maxNorm: norm) }
+        if FaultInjection.arrive(.nanGradient), let first = parameters.first, !first.gradient.storage.isEmpty {
+            // The first layer's weights: a NaN there can vanish behind a ReLU before it reaches the loss.
+            first.gradient.storage[0] = .nan
+        }
         optimizer.step(parameters)
         return BatchResult(loss: Double(value), truth: batch.labels, predicted: Self.argmax(logits),
                            computeSeconds: ProgressObserver.monotonicSeconds() - start)
@@ -225,16 +229,36 @@ public final class SequentialTask: TrainingTask {
             }
             try AtomicFile.write(bytes, to: url)
         } else {
-            try Checkpoint.saveOptimizer(optimizer, scheduler: scheduler, parameters: model.parameters,
-                                         to: directory.appendingPathComponent(optimizerName))
+            try saveOptimizer(to: directory.appendingPathComponent(optimizerName))
             var metadata = self.metadata
             metadata[Self.loopStateKey] = String(decoding: loopState, as: UTF8.self)
             metadata[Self.optimizerFileKey] = optimizerName
-            try Checkpoint.save(model, metadata: metadata, to: url)
+            // The same file `Checkpoint.save(model:metadata:to:)` writes, but through `AtomicFile`: fsynced before the
+            // rename, with the write error naming the path and no temporary left behind on a full disk.
+            var tensors: [String: Tensor] = [:]
+            for parameter in model.parameters + model.buffers { tensors[parameter.name] = parameter.value }
+            try AtomicFile.write(SafetensorsFile(tensors: tensors, metadata: metadata).encoded(), to: url)
             savedThisEpoch = (state.epoch, url)
         }
         referencedOptimizerFiles[url.lastPathComponent] = optimizerName
         removeUnreferencedOptimizerFiles(in: directory)
+    }
+
+    /// Writes the optimiser and schedule state in `Checkpoint.saveOptimizer`'s layout (which `loadOptimizer` reads
+    /// back), but through `AtomicFile`, so the file is fsynced and a full disk is reported with the system's reason.
+    private func saveOptimizer(to url: URL) throws {
+        let state = optimizer.state(for: model.parameters)
+        var metadata = ["optimizer": state.kind]
+        for (key, value) in state.scalars { metadata["optimizer.\(key)"] = "\(value)" }
+        if let scheduler {
+            metadata["schedule"] = scheduler.schedule.kind
+            for (key, value) in scheduler.state { metadata["schedule.\(key)"] = "\(value)" }
+        }
+        try AtomicFile.write(SafetensorsFile(tensors: state.tensors, metadata: metadata).encoded(), to: url)
+    }
+
+    public var nonFiniteParameter: String? {
+        model.parameters.first { parameter in parameter.value.storage.contains { !$0.isFinite } }?.name
     }
 
     /// Deletes `optimizer-e*.safetensors` files that neither `best.safetensors` nor `last.safetensors` names.

@@ -155,6 +155,7 @@ public final class TrainingLoop {
                                                                              (step + 1) * configuration.batchSize)])
             let before = clock()
             let batch = try task.trainStep(indices)
+            FaultInjection.killIfArrived(.step)
             computeSeconds += batch.computeSeconds ?? (clock() - before)
             guard batch.loss.isFinite else {
                 return .diverged("training loss became \(batch.loss) in epoch \(epoch), step \(step + 1)")
@@ -167,6 +168,10 @@ public final class TrainingLoop {
             }
             // Interrupting between steps loses at most this partial epoch; the resumed run redoes it identically.
             if interrupt.isRaised { return .interrupted }
+        }
+        // A ReLU maps NaN to 0, so a weight can turn NaN while every loss stays finite; look at the weights too.
+        if let name = task.nonFiniteParameter {
+            return .diverged("parameter \(name) became NaN or infinite in epoch \(epoch)")
         }
         var validation: MetricSummary?
         if task.hasValidation {

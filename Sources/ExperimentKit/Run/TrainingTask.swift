@@ -55,6 +55,13 @@ public protocol TrainingTask: AnyObject {
     /// Restores model, optimiser and schedule from the checkpoint at `url` and returns the loop's state.
     /// - Throws: an error naming the path.
     func loadCheckpoint(from url: URL) throws -> Data
+    /// The name of a parameter holding NaN or infinity, if any (checked once per epoch).
+    var nonFiniteParameter: String? { get }
+}
+
+extension TrainingTask {
+    /// Tasks that cannot inspect their weights rely on the loss check alone.
+    public var nonFiniteParameter: String? { nil }
 }
 
 /// The loop's own progress, stored in every checkpoint so a resumed run continues exactly.

@@ -1,7 +1,6 @@
 import ArgumentParser
 
-/// The `exp` command line: every subcommand is an extension in its own file.
-@main
+/// The root command: it only lists the subcommands, each an extension in its own file.
 struct Exp: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "exp",

@@ -1,0 +1,5 @@
+import CustomLayerPlugin
+import ExpCommands
+import ExperimentKit
+
+await ExpCLI.main(registries: .withCustomLayerPlugin)

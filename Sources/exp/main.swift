@@ -1,0 +1,4 @@
+import ExpCommands
+import ExperimentKit
+
+await ExpCLI.main(registries: .builtins)
