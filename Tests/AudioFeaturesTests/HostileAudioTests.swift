@@ -82,6 +82,36 @@ import Testing
         }
     }
 
+    /// Compressed files cut in half: FLAC's stream header promises more frames than the data holds (truncated);
+    /// libsndfile cannot find the last Ogg page of a cut Vorbis file, so it refuses it when opening (not audio).
+    @Test func compressedFilesCutInHalfAreRefused() throws {
+        func halved(_ name: String, _ encoding: AudioEncoding) throws -> String {
+            let path = hostileDirectory("hostile") + "/" + name
+            try AudioFile.write(path, interleaved: toneSamples(32000), sampleRate: 16000, encoding: encoding)
+            let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+            try bytes.prefix(bytes.count / 2).write(to: URL(fileURLWithPath: path))
+            return path
+        }
+        let flac = try halved("cut.flac", .pcm16)
+        do {
+            let signal = try Audio.load(flac)
+            Issue.record("half a FLAC file decoded to \(signal.samples.count) samples")
+        } catch let error as AudioError {
+            guard case .truncated(let named, let expected, let read) = error else {
+                Issue.record("expected truncated, got \(error)")
+                return
+            }
+            #expect(named == flac && expected == 32000 && read < 32000, "\(error)")
+        }
+        let ogg = try halved("cut.ogg", .vorbis)
+        do {
+            let signal = try Audio.load(ogg)
+            Issue.record("half an Ogg file decoded to \(signal.samples.count) samples")
+        } catch let error as AudioError {
+            #expect(error.description.hasPrefix("\(ogg): not a readable audio file ("), "\(error)")
+        }
+    }
+
     @Test(arguments: [(Float.nan, 0), (.infinity, 1), (-.infinity, 1)])
     func nonFiniteSampleInALaterChunkNamesItsFrame(_ bad: Float, _ channel: Int) throws {
         // 300,000 stereo frames span several read chunks; the bad value sits in the last one.
