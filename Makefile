@@ -140,10 +140,11 @@ fuzz: deps
 	  if [ $$found != 0 ]; then status=1; ls Fuzz/Artifacts/$$h; grep -m1 -A12 "ERROR\|Fatal error\|deadly signal" Fuzz/Work/$$h.log; fi; \
 	done; exit $$status
 
-## sanitize: the whole test suite under AddressSanitizer, then under ThreadSanitizer (separate build paths).
+## sanitize: the test suite of `make test` under AddressSanitizer, then under ThreadSanitizer (separate build
+## paths). SANITIZE_FLAGS= (empty) adds the fault-injection suite, which `make test` also leaves to test-faults.
 ## TSan maps its shadow at fixed addresses, so the TSan run disables ASLR with `setarch -R` where the kernel
 ## allows it (needed with vm.mmap_rnd_bits > 28; recent runtimes also re-exec themselves without ASLR).
-SANITIZE_FLAGS ?=
+SANITIZE_FLAGS ?= --skip FaultTests
 sanitize: deps
 	LSAN_OPTIONS=suppressions=$(CURDIR)/Fuzz/lsan.supp $(SWIFT) test --sanitize address --scratch-path .build-asan $(SANITIZE_FLAGS)
 	@norandom=""; setarch "$$(uname -m)" -R true 2>/dev/null && norandom="setarch $$(uname -m) -R"; \
