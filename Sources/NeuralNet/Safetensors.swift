@@ -193,7 +193,7 @@ private func integers(_ value: Any?) -> [Int]? {
     for number in numbers {
         guard let n = number as? NSNumber else { return nil }
         let exact: Int
-        if let value = Int(exactly: n.doubleValue), abs(value) < 1 << 53 {
+        if let value = Int(exactly: n.doubleValue), value.magnitude < 1 << 53 {
             exact = value
         } else if n.stringValue == String(n.int64Value) {
             // Beyond 2^53 `doubleValue` rounds; an integer that prints back unchanged is exact.
