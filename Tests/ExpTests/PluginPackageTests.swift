@@ -25,24 +25,6 @@ import Testing
         return (process.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 
-    /// Runs the plugin's `exp` in `directory`; returns the exit status, standard output and standard error.
-    static func exp(_ binary: URL, _ arguments: [String], in directory: URL) throws -> (status: Int32, output: String, error: String) {
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
-        process.currentDirectoryURL = directory
-        process.environment = ProcessInfo.processInfo.environment.merging(
-            ["EXP_CACHE": directory.appendingPathComponent("cache").path]) { $1 }
-        let output = Pipe(), error = Pipe()
-        process.standardOutput = output
-        process.standardError = error
-        try process.run()
-        let errorData = error.fileHandleForReading.readDataToEndOfFile()
-        let outputData = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: outputData, as: UTF8.self), String(decoding: errorData, as: UTF8.self))
-    }
-
     @Test func thePluginPackageBuildsPassesItsTestsAndTrainsWithItsComponents() throws {
         // Builds into the example's own .build (ignored by git), so a rerun is incremental; SwiftPM's lock on it
         // serialises concurrent test processes. Dependencies resolve the same way as the root package's.
@@ -61,12 +43,12 @@ import Testing
         _ = try DemoCorpus.write(to: root.appendingPathComponent("corpus").path,
                                  configuration: .init(actorCount: 4, seed: 5, sampleRate: 8000))
 
-        let layers = try Self.exp(binary, ["components", "layer"], in: root)
+        let layers = try RunCommandTests.exp(["components", "layer"], in: root, binary: binary)
         #expect(layers.status == 0)
         #expect(layers.output.contains("  squeeze_excitation: Channel gates from the mean over time, [T, C] → [T, C] (plugin)\n    reduction  int > 0  default 4"),
                 "\(layers.output)")
         #expect(layers.output.contains("  lstm: "), "the built-in layers are still registered")
-        let features = try Self.exp(binary, ["components", "feature"], in: root)
+        let features = try RunCommandTests.exp(["components", "feature"], in: root, binary: binary)
         #expect(features.output.contains("  spectral_shape: Log-mel + spectral centroid, bandwidth, flatness"), "\(features.output)")
 
         let spec = root.appendingPathComponent("plugin.yaml")
@@ -86,7 +68,7 @@ import Testing
             split: {type: speaker_holdout, test_speakers: ["04"], validation_speakers: ["03"]}
 
             """.write(to: spec, atomically: true, encoding: .utf8)
-        let validated = try Self.exp(binary, ["validate", spec.path], in: root)
+        let validated = try RunCommandTests.exp(["validate", spec.path], in: root, binary: binary)
         #expect(validated.status == 0, "\(validated.error)")
         #expect(validated.output.contains("SqueezeExcitation"), "\(validated.output)")
 
@@ -94,12 +76,12 @@ import Testing
         let bad = root.appendingPathComponent("bad.yaml")
         try String(contentsOf: spec, encoding: .utf8).replacingOccurrences(of: "reduction: 2", with: "reduktion: 2")
             .write(to: bad, atomically: true, encoding: .utf8)
-        let rejected = try Self.exp(binary, ["validate", bad.path], in: root)
+        let rejected = try RunCommandTests.exp(["validate", bad.path], in: root, binary: binary)
         #expect(rejected.status != 0)
         #expect(rejected.error.contains("bad.yaml:8:34: model.layers[1].reduktion: unknown key 'reduktion' for layer type 'squeeze_excitation'. Valid keys: reduction, type. Did you mean 'reduction'?"),
                 "\(rejected.error)")
 
-        let run = try Self.exp(binary, ["run", spec.path, "--runs-dir", "runs", "--threads", "1", "--quiet"], in: root)
+        let run = try RunCommandTests.exp(["run", spec.path, "--runs-dir", "runs", "--threads", "1", "--quiet"], in: root, binary: binary)
         #expect(run.status == 0, "\(run.error)")
         #expect(run.error.contains("completed after 2 epochs"), "\(run.error)")
         let runs = root.appendingPathComponent("runs/plugin")

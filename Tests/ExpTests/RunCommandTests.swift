@@ -47,11 +47,13 @@ import Testing
         func remove() { try? FileManager.default.removeItem(at: root) }
     }
 
-    /// Runs `exp arguments` to completion; returns the exit status, standard output and standard error.
+    /// Runs `exp arguments` (or another build of it, `binary`) to completion in `directory`, with a cache of its own;
+    /// returns the exit status, standard output and standard error.
     @discardableResult
-    static func exp(_ arguments: [String], in directory: URL) throws -> (status: Int32, output: String, error: String) {
+    static func exp(_ arguments: [String], in directory: URL,
+                    binary: URL = executable) throws -> (status: Int32, output: String, error: String) {
         let process = Process()
-        process.executableURL = executable
+        process.executableURL = binary
         process.arguments = arguments
         process.currentDirectoryURL = directory
         process.environment = ProcessInfo.processInfo.environment.merging(

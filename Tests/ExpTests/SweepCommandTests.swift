@@ -4,25 +4,10 @@ import Yams
 
 /// `exp sweep show|slurm|k8s` and the sweep flags as child processes (no training: these only plan).
 @Suite struct SweepCommandTests {
-    static var executable: URL {
-        (Bundle.main.executableURL ?? URL(fileURLWithPath: CommandLine.arguments[0])).deletingLastPathComponent()
-            .appendingPathComponent("exp")
-    }
-
     /// Runs `exp arguments` in `directory`; returns status, stdout and stderr.
     func exp(_ arguments: [String], in directory: URL) throws -> (status: Int32, out: String, err: String) {
-        let process = Process()
-        process.executableURL = Self.executable
-        process.arguments = arguments
-        process.currentDirectoryURL = directory
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let output = out.fileHandleForReading.readDataToEndOfFile()
-        let error = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: output, as: UTF8.self), String(decoding: error, as: UTF8.self))
+        let result = try RunCommandTests.exp(arguments, in: directory)
+        return (result.status, result.output, result.error)
     }
 
     func workspace() throws -> URL {

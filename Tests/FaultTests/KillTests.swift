@@ -1,4 +1,5 @@
 import Foundation
+import NeuralNet
 import Testing
 @testable import ExperimentKit
 
@@ -23,7 +24,7 @@ import Testing
         let referenceMetrics = try Data(contentsOf: referenceRun.appendingPathComponent("metrics.json"))
         let referenceHistory = try Self.history(referenceRun)
 
-        var random = SplitMix64(state: 20_261_126)
+        var random = RandomGenerator(seed: 20_261_126)
         var kills: [Kind: Int] = [:]
         var runs = 0
         var attempts = 0
@@ -42,15 +43,15 @@ import Testing
         }
         while kills.values.reduce(0, +) < Self.requiredKills, attempts < 80 {
             attempts += 1
-            let kind = Kind.allCases[random.next(in: 0 ... 3)]
+            let kind = Kind.allCases[Int.random(in: 0 ... 3, using: &random)]
             var environment: [String: String] = [:]
             switch kind {
             case .external: break
-            case .step: environment[FaultInjection.variable] = "step:\(random.next(in: 1 ... 18))"
-            case .writeCheckpoint: environment[FaultInjection.variable] = "write-checkpoint:\(random.next(in: 1 ... 9))"
-            case .writeArtifact: environment[FaultInjection.variable] = "write-artifact:\(random.next(in: 1 ... 90))"
+            case .step: environment[FaultInjection.variable] = "step:\(Int.random(in: 1 ... 18, using: &random))"
+            case .writeCheckpoint: environment[FaultInjection.variable] = "write-checkpoint:\(Int.random(in: 1 ... 9, using: &random))"
+            case .writeArtifact: environment[FaultInjection.variable] = "write-artifact:\(Int.random(in: 1 ... 90, using: &random))"
             }
-            let delay = Double(random.next(in: 100 ... 1500)) / 1000
+            let delay = Double(Int.random(in: 100 ... 1500, using: &random)) / 1000
             let child = try workspace.start(["run", "tiny.yaml", "--runs-dir", current, "--threads", "1", "--quiet"],
                                             environment: environment)
             if kind == .external {
