@@ -79,3 +79,35 @@ func validateLengths(_ lengths: [Int]?, batch: Int, frames: Int, layer: String) 
 
 /// The message fragment for a received per-example shape, e.g. `[128] (after Flatten)`.
 func describe(_ shape: [Int]) -> String { "[" + shape.map(String.init).joined(separator: ", ") + "]" }
+
+/// A layer that treats every example of a batch on its own, in training and at inference, so a batch can be split
+/// into shards that run on separate threads (data parallelism inside `Sequential`).
+///
+/// Shard 0 runs through the layer itself and every other shard through a replica. Before each pass `Sequential`
+/// points a replica's parameters at the layer's current values (no copy); after backward it adds the replicas'
+/// gradients to the layer's in shard order. Layers that couple examples (BatchNorm's batch statistics) or draw
+/// randomness per call (Dropout) do not conform and run on the whole batch between sharded runs of layers.
+public protocol ReplicableLayer: Layer {
+    /// A new layer with this one's configuration and its own caches and gradients (its parameter values are replaced
+    /// before use, so how it initialises them does not matter).
+    func makeReplica() -> any Layer
+}
+
+extension Conv1D: ReplicableLayer { public func makeReplica() -> any Layer { Conv1D(configuration) } }
+extension Dense: ReplicableLayer { public func makeReplica() -> any Layer { Dense(configuration) } }
+extension LSTM: ReplicableLayer { public func makeReplica() -> any Layer { LSTM(configuration) } }
+extension GRU: ReplicableLayer { public func makeReplica() -> any Layer { GRU(configuration) } }
+extension LayerNorm: ReplicableLayer { public func makeReplica() -> any Layer { LayerNorm(configuration) } }
+extension AttentionPooling: ReplicableLayer { public func makeReplica() -> any Layer { AttentionPooling(configuration) } }
+extension MaxPool1D: ReplicableLayer { public func makeReplica() -> any Layer { MaxPool1D(configuration) } }
+extension AveragePool1D: ReplicableLayer { public func makeReplica() -> any Layer { AveragePool1D(configuration) } }
+extension GlobalAveragePool1D: ReplicableLayer { public func makeReplica() -> any Layer { GlobalAveragePool1D() } }
+extension GlobalMaxPool1D: ReplicableLayer { public func makeReplica() -> any Layer { GlobalMaxPool1D() } }
+extension Flatten: ReplicableLayer { public func makeReplica() -> any Layer { Flatten() } }
+extension ReLU: ReplicableLayer { public func makeReplica() -> any Layer { ReLU() } }
+extension LeakyReLU: ReplicableLayer { public func makeReplica() -> any Layer { LeakyReLU(configuration) } }
+extension ELU: ReplicableLayer { public func makeReplica() -> any Layer { ELU(configuration) } }
+extension GELU: ReplicableLayer { public func makeReplica() -> any Layer { GELU() } }
+extension Tanh: ReplicableLayer { public func makeReplica() -> any Layer { Tanh() } }
+extension Sigmoid: ReplicableLayer { public func makeReplica() -> any Layer { Sigmoid() } }
+extension Softmax: ReplicableLayer { public func makeReplica() -> any Layer { Softmax() } }

@@ -1,17 +1,39 @@
 import Foundation
 
 /// Fork–join over a fixed number of workers (Dispatch `concurrentPerform`), for loops BLAS does not cover.
+///
+/// The worker count is process-wide, but a thread may override it for what it runs (`withWorkers`), and code running
+/// inside a `forEach` body sees one worker: nested loops stay on their thread instead of oversubscribing the cores.
 enum Parallel {
     private static let lock = NSLock()
     nonisolated(unsafe) private static var storedWorkers = ProcessInfo.processInfo.activeProcessorCount
+    /// Per-thread override of the worker count, stored as `count` in the pointer bits (absent: none).
+    private static let overrideKey: pthread_key_t = {
+        var key = pthread_key_t()
+        precondition(pthread_key_create(&key, nil) == 0, "pthread_key_create failed")
+        return key
+    }()
 
-    /// Number of concurrent workers (≥ 1).
+    /// Number of concurrent workers (≥ 1) for work started on the calling thread.
     static var workers: Int {
-        get { lock.withLock { storedWorkers } }
+        get {
+            if let override = pthread_getspecific(overrideKey) { return Int(bitPattern: override) }
+            return lock.withLock { storedWorkers }
+        }
         set { lock.withLock { storedWorkers = max(1, newValue) } }
     }
 
-    /// Runs `body(0..<count)` concurrently and returns when all have finished; inline when `count ≤ 1`.
+    /// Runs `body` with `workers` reading `count` on the calling thread, then restores the previous value.
+    static func withWorkers<R>(_ count: Int, _ body: () throws -> R) rethrows -> R {
+        precondition(count > 0, "worker count must be > 0, got \(count)")
+        let previous = pthread_getspecific(overrideKey)
+        pthread_setspecific(overrideKey, UnsafeRawPointer(bitPattern: count))
+        defer { pthread_setspecific(overrideKey, previous) }
+        return try body()
+    }
+
+    /// Runs `body(0..<count)` concurrently and returns when all have finished; inline when `count ≤ 1`. Inside
+    /// `body`, `workers` is 1.
     static func forEach(_ count: Int, _ body: (Int) -> Void) {
         if count <= 1 {
             for i in 0..<count { body(i) }
@@ -19,7 +41,7 @@ enum Parallel {
         }
         withoutActuallyEscaping(body) { body in
             nonisolated(unsafe) let work = body
-            DispatchQueue.concurrentPerform(iterations: count) { work($0) }
+            DispatchQueue.concurrentPerform(iterations: count) { index in withWorkers(1) { work(index) } }
         }
     }
 

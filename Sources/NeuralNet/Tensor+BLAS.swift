@@ -157,14 +157,23 @@ extension Tensor {
 public enum BLASRuntime {
     /// Threads NeuralNet uses for large matrix products and recurrent batches (default: active processors).
     ///
-    /// OpenBLAS itself always runs single-threaded: large products are split into blocks computed concurrently,
-    /// and LSTM/GRU time loops run batch slices in parallel, so the threads never wait on each other per step.
+    /// OpenBLAS itself always runs single-threaded. A batch of at least `2 · Sequential.minimumShardSize` examples
+    /// is split into one shard per thread, each run through the whole model by its own replica of the layers
+    /// (data parallelism, gradients summed in shard order); smaller batches split large products into blocks and
+    /// LSTM/GRU time loops into batch slices instead. Results depend on the thread count, never on timing.
     public static var threadCount: Int {
         get { Parallel.workers }
         set {
             precondition(newValue > 0, "thread count must be > 0, got \(newValue)")
             Parallel.workers = newValue
         }
+    }
+
+    /// Runs `body` with NeuralNet using `count` threads for the work the calling thread starts (the process-wide
+    /// `threadCount` is left alone, so concurrent callers can each pick their own).
+    public static func withThreadCount<R>(_ count: Int, _ body: () throws -> R) rethrows -> R {
+        precondition(count > 0, "thread count must be > 0, got \(count)")
+        return try Parallel.withWorkers(count, body)
     }
 
     /// The compute kernel OpenBLAS selected for this CPU (`openblas_get_corename`), e.g. `Haswell` or `SkylakeX`.

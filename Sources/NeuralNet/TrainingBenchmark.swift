@@ -62,7 +62,10 @@ public enum TrainingBenchmark {
     ///
     /// - Throws: `ShapeError` if `frames` is too short for the default stack.
     public static func run(_ options: Options) throws -> Report {
-        BLASRuntime.threadCount = options.threads
+        try BLASRuntime.withThreadCount(options.threads) { try measure(options) }
+    }
+
+    private static func measure(_ options: Options) throws -> Report {
         let gemmCheck = gemmCheckError()
         let peak = gemmPeakGigaflops()
         let model = try Sequential.defaultStack(frames: options.frames, features: options.features,

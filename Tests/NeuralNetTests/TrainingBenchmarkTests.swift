@@ -22,8 +22,8 @@ import Testing
         (options.batch, options.frames, options.features, options.classes, options.threads) = (4, 20, 6, 3, 1)
         (options.warmupSteps, options.steps, options.inferenceRepeats, options.latencyRepeats) = (1, 2, 2, 2)
         let threads = BLASRuntime.threadCount
-        defer { BLASRuntime.threadCount = threads }
         let report = try TrainingBenchmark.run(options)
+        #expect(BLASRuntime.threadCount == threads, "the benchmark's thread count stays with the benchmark")
         #expect(report.gemmCheckRelativeError < 1e-5)
         #expect(report.trainSamplesPerSecond > 0 && report.inferSamplesPerSecond > 0 && report.latencyMillisecondsBatch1 > 0)
         #expect(report.trainStepCPUMilliseconds > 0 && report.trainStepCPUMilliseconds.isFinite)

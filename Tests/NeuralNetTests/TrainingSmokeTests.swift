@@ -44,11 +44,8 @@ import Testing
     }
 
     @Test func trainingIsBitIdenticalAcrossRuns() throws {
-        let threads = BLASRuntime.threadCount
-        BLASRuntime.threadCount = 1
-        defer { BLASRuntime.threadCount = threads }
-        let (first, firstLosses, _, _) = try Self.train(steps: 5, seed: 5)
-        let (second, secondLosses, _, _) = try Self.train(steps: 5, seed: 5)
+        let (first, firstLosses, _, _) = try BLASRuntime.withThreadCount(1) { try Self.train(steps: 5, seed: 5) }
+        let (second, secondLosses, _, _) = try BLASRuntime.withThreadCount(1) { try Self.train(steps: 5, seed: 5) }
         #expect(firstLosses == secondLosses)
         for (a, b) in zip(first.parameters, second.parameters) { #expect(a.value == b.value, "\(a.name)") }
     }

@@ -1,0 +1,150 @@
+/// Data parallelism inside one model: a batch split into contiguous shards of examples, one per thread, each carried
+/// through runs of `ReplicableLayer`s by its own replica of those layers within one fork–join. Two threads then each
+/// run whole layers on half a batch, instead of meeting at every matrix product and every recurrent step.
+extension Sequential {
+    /// Examples per shard below which a batch is not split (small batches split their products instead).
+    public static let minimumShardSize = 4
+
+    /// The number of shards for a batch of `batch` examples on the calling thread.
+    func shardCount(batch: Int) -> Int {
+        guard layers.contains(where: { $0 is any ReplicableLayer }) else { return 1 }
+        return max(1, min(Parallel.workers, batch / Self.minimumShardSize))
+    }
+
+    /// The layer that runs layer `index` for shard `shard`.
+    private func layer(_ index: Int, shard: Int) -> any Layer {
+        shard == 0 ? layers[index] : replicas[shard - 1][index]
+    }
+
+    /// Makes sure shards `1..<shards` have replicas, and points their parameters and buffers at the current values.
+    private func prepareReplicas(_ shards: Int) {
+        while replicas.count < shards - 1 {
+            replicas.append(layers.map { ($0 as? any ReplicableLayer)?.makeReplica() ?? $0 })
+        }
+        for shardReplicas in replicas.prefix(shards - 1) {
+            for (layer, replica) in zip(layers, shardReplicas) where layer !== replica {
+                for (source, target) in zip(layer.parameters + layer.buffers, replica.parameters + replica.buffers) {
+                    precondition(source.value.shape == target.value.shape,
+                                 "replica of \(typeName(of: layer)) has parameter \(target.value.shape), expected \(source.value.shape)")
+                    target.value = source.value
+                }
+            }
+        }
+    }
+
+    /// The ranges of consecutive layers, each either one run of replicable layers or a single other layer.
+    private var segments: [(range: Range<Int>, replicable: Bool)] {
+        var result: [(Range<Int>, Bool)] = [], start = 0
+        while start < layers.count {
+            var end = start + 1
+            let replicable = layers[start] is any ReplicableLayer
+            if replicable { while end < layers.count && layers[end] is any ReplicableLayer { end += 1 } }
+            result.append((start..<end, replicable))
+            start = end
+        }
+        return result
+    }
+
+    /// `forward` with the batch split by `plan`; returns the shards' outputs stacked in order.
+    func shardedForward(_ input: Tensor, lengths: [Int]?, plan: [Range<Int>], mode: Mode) -> Tensor {
+        prepareReplicas(plan.count)
+        let states = plan.map { rows in ShardState(input.rows(rows), lengths: lengths.map { Array($0[rows]) }) }
+        for (range, replicable) in segments {
+            if replicable {
+                Parallel.forEach(plan.count) { shard in
+                    let state = states[shard]
+                    for index in range {
+                        (state.value, state.lengths) = layer(index, shard: shard).forward(state.value, lengths: state.lengths, mode: mode)
+                    }
+                }
+            } else {
+                let whole = Tensor.concatenating(states.map { $0.value })
+                let wholeLengths = states[0].lengths == nil ? nil : states.flatMap { $0.lengths ?? [] }
+                let (output, outputLengths) = layers[range.lowerBound].forward(whole, lengths: wholeLengths, mode: mode)
+                for (state, rows) in zip(states, plan) {
+                    state.value = output.rows(rows)
+                    state.lengths = outputLengths.map { Array($0[rows]) }
+                }
+            }
+        }
+        return Tensor.concatenating(states.map { $0.value })
+    }
+
+    /// `backward` for a forward split by `plan`: each shard's replicas start from zero gradients, which are added to
+    /// the layers' own in shard order at the end.
+    func shardedBackward(_ outputGradient: Tensor, plan: [Range<Int>], needsInputGradient: Bool) -> Tensor {
+        precondition(outputGradient.rank >= 1 && outputGradient.shape[0] == plan.last?.upperBound,
+                     "Sequential.backward expects the batch of the last training forward (\(plan.last?.upperBound ?? 0)), got \(outputGradient.shape)")
+        let states = plan.map { ShardState(outputGradient.rows($0), lengths: nil) }
+        for (range, replicable) in segments.reversed() {
+            let needsGradient = range.lowerBound > 0 || needsInputGradient
+            if replicable {
+                Parallel.forEach(plan.count) { shard in
+                    let state = states[shard]
+                    for index in range.reversed() {
+                        let layer = layer(index, shard: shard)
+                        if shard > 0 { for parameter in layer.parameters { parameter.zeroGradient() } }
+                        state.value = layer.backward(state.value, needsInputGradient: index > 0 || needsInputGradient)
+                    }
+                }
+            } else {
+                let whole = Tensor.concatenating(states.map { $0.value })
+                let gradient = layers[range.lowerBound].backward(whole, needsInputGradient: needsGradient)
+                guard needsGradient else {
+                    reduceReplicaGradients(shards: plan.count)
+                    return gradient
+                }
+                for (state, rows) in zip(states, plan) { state.value = gradient.rows(rows) }
+            }
+        }
+        reduceReplicaGradients(shards: plan.count)
+        return Tensor.concatenating(states.map { $0.value })
+    }
+
+    /// Adds every replica's parameter gradients to its layer's, shard 1 first.
+    private func reduceReplicaGradients(shards: Int) {
+        for shardReplicas in replicas.prefix(shards - 1) {
+            for (layer, replica) in zip(layers, shardReplicas) where layer !== replica {
+                for (target, source) in zip(layer.parameters, replica.parameters) {
+                    target.gradient.storage.withUnsafeMutableBufferPointer { sum in
+                        source.gradient.storage.withUnsafeBufferPointer { part in
+                            for i in sum.indices { sum[i] += part[i] }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// One shard's activation (or gradient) between layers; each shard's thread touches only its own.
+private final class ShardState {
+    var value: Tensor
+    var lengths: [Int]?
+
+    init(_ value: Tensor, lengths: [Int]?) {
+        self.value = value
+        self.lengths = lengths
+    }
+}
+
+extension Tensor {
+    /// Examples `range` of a batch `[N, …]`, copied.
+    func rows(_ range: Range<Int>) -> Tensor {
+        let stride = shape.dropFirst().reduce(1, *)
+        return Tensor(shape: [range.count] + shape.dropFirst(),
+                      storage: Array(storage[(range.lowerBound * stride)..<(range.upperBound * stride)]))
+    }
+
+    /// The batches `parts` (equal shapes after the first axis) stacked along the first axis.
+    static func concatenating(_ parts: [Tensor]) -> Tensor {
+        guard let first = parts.first else { preconditionFailure("nothing to concatenate") }
+        let tail = Array(first.shape.dropFirst())
+        precondition(parts.allSatisfy { Array($0.shape.dropFirst()) == tail },
+                     "cannot concatenate batches of shapes \(parts.map(\.shape))")
+        var storage: [Float] = []
+        storage.reserveCapacity(parts.reduce(0) { $0 + $1.count })
+        for part in parts { storage.append(contentsOf: part.storage) }
+        return Tensor(shape: [parts.reduce(0) { $0 + $1.shape[0] }] + tail, storage: storage)
+    }
+}

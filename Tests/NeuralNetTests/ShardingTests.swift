@@ -1,0 +1,122 @@
+import NeuralNet
+import Testing
+import TestSupport
+
+/// A batch split across threads (one shard of examples per thread, each through its own layer replicas) must give
+/// what the whole batch gives on one thread, up to float rounding: outputs, ∂L/∂input, every parameter gradient and
+/// BatchNorm's running statistics, with padded clips, a batch-coupled layer (BatchNorm) and Dropout between sharded
+/// runs of layers, and shards of unequal size.
+@Suite struct ShardingTests {
+    static let (frames, features, classes) = (23, 6, 4)
+
+    /// Every layer kind that shards, plus BatchNorm and Dropout, which run on the whole batch in between.
+    static func makeModel() throws -> Sequential {
+        try Sequential([
+            Conv1D(Conv1D.Configuration(inputChannels: features, outputChannels: 8, kernelSize: 3, stride: 2, padding: .same)),
+            ReLU(), BatchNorm(featureCount: 8), MaxPool1D(poolSize: 2),
+            LSTM(inputSize: 8, hiddenSize: 5, returnSequences: true, bidirectional: true),
+            LayerNorm(featureCount: 10), GRU(inputSize: 10, hiddenSize: 6, returnSequences: true), Tanh(),
+            AttentionPooling(inputSize: 6), Dense(inputSize: 6, outputSize: 7), GELU(), Dropout(rate: 0.25, seed: 3),
+            Dense(inputSize: 7, outputSize: classes),
+        ], inputShape: [frames, features], seed: 17)
+    }
+
+    static func batch(_ n: Int, seed: UInt64) -> (x: Tensor, lengths: [Int], labels: [Int]) {
+        var generator = RandomGenerator(seed: seed)
+        let x = Tensor(shape: [n, frames, features], storage: (0..<(n * frames * features)).map { _ in generator.nextNormal() })
+        let lengths = (0..<n).map { $0 % 3 == 0 ? frames : 9 + (Int(generator.next() % 14)) }
+        return (x, lengths, (0..<n).map { $0 % classes })
+    }
+
+    struct Pass {
+        var output: Tensor, inputGradient: Tensor, gradients: [Tensor], buffers: [Tensor]
+    }
+
+    /// Forward, loss and backward of a fresh model with `threads` threads; gradients start from `initialGradient`.
+    static func pass(threads: Int, n: Int, needsInputGradient: Bool = true, initialGradient: Float = 0) throws -> Pass {
+        let model = try makeModel()
+        for parameter in model.parameters {
+            parameter.gradient = Tensor(shape: parameter.value.shape, repeating: initialGradient)
+        }
+        let (x, lengths, labels) = batch(n, seed: 5)
+        return try BLASRuntime.withThreadCount(threads) {
+            let logits = model.forward(x, lengths: lengths, mode: .training)
+            let (_, gradient) = CrossEntropyLoss(labelSmoothing: 0.1)(logits, labels: labels)
+            let inputGradient = model.backward(gradient, needsInputGradient: needsInputGradient)
+            _ = try #require(model.buffers.first)
+            return Pass(output: logits, inputGradient: inputGradient, gradients: model.parameters.map(\.gradient),
+                        buffers: model.buffers.map(\.value))
+        }
+    }
+
+    static func expectClose(_ observed: Pass, _ expected: Pass, _ label: String) {
+        #expect(observed.output.compared(with: expected.output).isWithin(1e-5), "\(label) output")
+        #expect(observed.inputGradient.shape == expected.inputGradient.shape, "\(label) input gradient shape")
+        if expected.inputGradient.count > 0 {
+            let comparison = observed.inputGradient.compared(with: expected.inputGradient)
+            #expect(comparison.isWithin(1e-4), "\(label) input gradient: \(comparison)")
+        }
+        for (index, (a, b)) in zip(observed.gradients, expected.gradients).enumerated() {
+            #expect(a.compared(with: b).isWithin(1e-4), "\(label) gradient \(index): \(a.compared(with: b))")
+        }
+        for (index, (a, b)) in zip(observed.buffers, expected.buffers).enumerated() {
+            #expect(a.compared(with: b).isWithin(1e-5), "\(label) buffer \(index)")
+        }
+    }
+
+    @Test(arguments: [2, 3])
+    func shardedPassMatchesTheWholeBatch(threads: Int) throws {
+        let whole = try Self.pass(threads: 1, n: 13)
+        let sharded = try Self.pass(threads: threads, n: 13)
+        Self.expectClose(sharded, whole, "\(threads) threads")
+        // The shards really ran: rounding differs somewhere, or the comparison above proves nothing new.
+        #expect(zip(sharded.gradients, whole.gradients).contains { $0.storage != $1.storage })
+    }
+
+    @Test func shardedBackwardAddsToExistingGradientsAndCanSkipTheInputGradient() throws {
+        let whole = try Self.pass(threads: 1, n: 12, needsInputGradient: false, initialGradient: 0.5)
+        let sharded = try Self.pass(threads: 2, n: 12, needsInputGradient: false, initialGradient: 0.5)
+        #expect(sharded.inputGradient.count == 0 && whole.inputGradient.count == 0)
+        Self.expectClose(sharded, whole, "accumulating")
+        let fresh = try Self.pass(threads: 2, n: 12)
+        for (accumulated, single) in zip(sharded.gradients, fresh.gradients) {
+            #expect(accumulated.compared(with: Tensor(shape: single.shape, storage: single.storage.map { $0 + 0.5 })).isWithin(1e-5))
+        }
+    }
+
+    @Test func smallBatchesAndInferenceStayConsistent() throws {
+        // 7 examples are fewer than two shards of `minimumShardSize`: the unsplit path runs with 2 threads.
+        let small = try Self.pass(threads: 2, n: 7), reference = try Self.pass(threads: 1, n: 7)
+        #expect(small.output.storage == reference.output.storage)
+        let model = try Self.makeModel()
+        let (x, lengths, _) = Self.batch(16, seed: 8)
+        let one = BLASRuntime.withThreadCount(1) { model.forward(x, lengths: lengths, mode: .inference) }
+        let two = BLASRuntime.withThreadCount(2) { model.forward(x, lengths: lengths, mode: .inference) }
+        #expect(two.compared(with: one).isWithin(1e-5))
+    }
+
+    @Test func twoThreadTrainingIsBitIdenticalAcrossRuns() throws {
+        func train() throws -> ([Float], [Tensor]) {
+            let model = try Self.makeModel()
+            let optimizer = Adam(learningRate: 1e-2)
+            let (x, lengths, labels) = Self.batch(16, seed: 9)
+            let losses = BLASRuntime.withThreadCount(2) {
+                (0..<4).map { _ in
+                    trainStep(model: model, loss: CrossEntropyLoss(), optimizer: optimizer, input: x, lengths: lengths, labels: labels)
+                }
+            }
+            return (losses, model.parameters.map(\.value))
+        }
+        let (firstLosses, first) = try train(), (secondLosses, second) = try train()
+        #expect(firstLosses == secondLosses)
+        #expect(first == second)
+        #expect(firstLosses.last! < firstLosses.first!)
+    }
+
+    @Test func threadCountOverrideIsPerThread() {
+        let global = BLASRuntime.threadCount
+        let inside = BLASRuntime.withThreadCount(3) { BLASRuntime.threadCount }
+        #expect(inside == 3)
+        #expect(BLASRuntime.threadCount == global)
+    }
+}
