@@ -33,30 +33,17 @@ extension Exp {
             func run() async throws {
                 guard let uri = URL(string: trackingURI) else { throw ExitCode.validationFailure }
                 let exporter = MLflowExporter(trackingURI: uri, experimentName: experiment)
-                let roots = paths.isEmpty ? [RunOptions.runsRoot(option: nil)] : paths.map { URL(fileURLWithPath: $0) }
-                var failed = 0
-                do {
-                    for directory in try RunDiscovery.find(roots) {
-                        do {
-                            switch try await exporter.export(run: directory) {
-                            case .exported(let id): print("\(directory.path): exported as MLflow run \(id)")
-                            case .alreadyExported(let id): print("\(directory.path): already exported (MLflow run \(id))")
-                            }
-                        } catch {
-                            failed += 1
-                            FileHandle.standardError.write(Data("error: \(directory.path): \(error)\n".utf8))
-                        }
+                try await Export.each(run: paths) { directory in
+                    switch try await exporter.export(run: directory) {
+                    case .exported(let id): "exported as MLflow run \(id)"
+                    case .alreadyExported(let id): "already exported (MLflow run \(id))"
                     }
-                } catch let error as CompareError {
-                    FileHandle.standardError.write(Data("error: \(error)\n".utf8))
-                    throw ExitCode.validationFailure
                 }
-                if failed > 0 { throw ExitCode.failure }
             }
         }
 
         /// `exp export files [PATH...]`: DVCLive files and the TensorBoard event file for existing runs.
-        struct Files: ParsableCommand {
+        struct Files: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
                 commandName: "files",
                 abstract: "(Re)write dvclive/ and tensorboard/ files inside existing run directories.")
@@ -64,25 +51,33 @@ extension Exp {
             @Argument(help: "Runs roots, experiment folders or run directories (default: $EXP_RUNS_DIR or runs).")
             var paths: [String] = []
 
-            func run() throws {
-                let roots = paths.isEmpty ? [RunOptions.runsRoot(option: nil)] : paths.map { URL(fileURLWithPath: $0) }
-                var failed = 0
-                do {
-                    for directory in try RunDiscovery.find(roots) {
-                        do {
-                            try EcosystemFiles.write(run: directory)
-                            print("\(directory.path): wrote dvclive/ and tensorboard/")
-                        } catch {
-                            failed += 1
-                            FileHandle.standardError.write(Data("error: \(directory.path): \(error)\n".utf8))
-                        }
-                    }
-                } catch let error as CompareError {
-                    FileHandle.standardError.write(Data("error: \(error)\n".utf8))
-                    throw ExitCode.validationFailure
+            func run() async throws {
+                try await Export.each(run: paths) { directory in
+                    try EcosystemFiles.write(run: directory)
+                    return "wrote dvclive/ and tensorboard/"
                 }
-                if failed > 0 { throw ExitCode.failure }
             }
+        }
+
+        /// Exports every run found under `paths` (default: the runs root), printing `<run>: <what export returned>`
+        /// or one error line per failed run; exits non-zero when any failed or a path is not a runs folder.
+        static func each(run paths: [String], _ export: (URL) async throws -> String) async throws {
+            let roots = paths.isEmpty ? [RunOptions.runsRoot(option: nil)] : paths.map { URL(fileURLWithPath: $0) }
+            var failed = 0
+            do {
+                for directory in try RunDiscovery.find(roots) {
+                    do {
+                        print("\(directory.path): \(try await export(directory))")
+                    } catch {
+                        failed += 1
+                        FileHandle.standardError.write(Data("error: \(directory.path): \(error)\n".utf8))
+                    }
+                }
+            } catch let error as CompareError {
+                FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+                throw ExitCode.validationFailure
+            }
+            if failed > 0 { throw ExitCode.failure }
         }
     }
 }
