@@ -3,7 +3,7 @@ import PackageDescription
 
 let package = Package(
     name: "exp",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "exp", targets: ["exp"]),
         .library(name: "AudioFeatures", targets: ["AudioFeatures"]),

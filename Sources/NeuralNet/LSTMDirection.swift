@@ -1,3 +1,5 @@
+import Synchronization
+
 /// One direction of an LSTM layer: its four PyTorch parameters, the time loop and backpropagation through time.
 ///
 /// Buffers are `[N, T, ·]` row-major, so time step `t` of a batch slice is a strided matrix (`offset t·width`,
@@ -22,6 +24,10 @@ final class LSTMDirection {
     var cache: Cache?
     /// `W_hhᵀ [H, 4H]` and the weights it was made from; reused while `weight_hh` is unchanged.
     private var recurrentKernelCache: (source: [Float], kernel: [Float])?
+    /// The per-member kernels of `forwardSplittingUnits` and the weights they were made from.
+    private var unitSplitCache: (source: [Float], members: Int, kernels: [[Float]])?
+    /// How many time loops have run split by hidden units, process-wide (read by tests to see the path taken).
+    static let unitSplitLoops = Atomic<Int>(0)
 
     init(inputSize: Int, hiddenSize: Int, reverse: Bool) {
         self.inputSize = inputSize
@@ -47,6 +53,11 @@ final class LSTMDirection {
         }
         BLAS.gemm(transposeB: true, m: n * t, n: g4, k: c, a: input.storage, lda: c, b: inputWeight.value.storage,
                   ldb: c, beta: 1, c: &gates, ldc: g4)
+        if !training, n < Parallel.workers, h >= 32,
+           let hidden = forwardSplittingUnits(gates: gates, batch: n, frames: t, lengths: lengths) {
+            cache = nil
+            return hidden
+        }
         // Without lengths every step writes every row, so the state buffers need no zero fill; padded steps before
         // an example's first valid step must read as zeros. tanh(c_t) is kept only for backward: inference writes
         // it to one scratch row per example.
@@ -105,6 +116,95 @@ final class LSTMDirection {
             ? Cache(input: input, lengths: lengths, gates: gates, cells: cells, cellTanh: cellTanh, hidden: hidden)
             : nil
         return hidden
+    }
+
+    /// Inference on a batch smaller than the thread count (one clip at a time): the threads split the hidden units
+    /// instead of the batch and meet once per step. Each member multiplies `h_{t−1}` by its own columns of `W_hhᵀ`
+    /// (the four gate blocks of its units, made contiguous) and updates its units of `c_t` and `h_t`. Returns `nil`
+    /// when the worker pool is busy.
+    private func forwardSplittingUnits(gates: [Float], batch n: Int, frames t: Int, lengths: [Int]?) -> [Float]? {
+        let h = hiddenSize, g4 = 4 * h
+        let members = min(Parallel.workers, h / 16)
+        let kernels = unitSplitKernels(members: members)
+        // Zero state before each example's first valid step, as the batch path; c is updated in place.
+        var hidden = stateBuffer(count: n * t * h, zeroed: lengths != nil)
+        var cells = [Float](repeating: 0, count: n * h)
+        let ran = gates.withUnsafeBufferPointer { gBuffer in
+            hidden.withUnsafeMutableBufferPointer { hBuffer in
+                cells.withUnsafeMutableBufferPointer { cBuffer in
+                    nonisolated(unsafe) let (gp, hp, cp) = (gBuffer.baseAddress!, hBuffer.baseAddress!, cBuffer.baseAddress!)
+                    return Parallel.team(members) { member, barrier in
+                        let units = Parallel.slice(member, of: members, total: h)
+                        let (u0, w) = (units.lowerBound, units.count)
+                        let kernel = kernels[member]
+                        var scratch = [Float](repeating: 0, count: n * 4 * w), cellTanh = [Float](repeating: 0, count: w)
+                        kernel.withUnsafeBufferPointer { kBuffer in
+                        scratch.withUnsafeMutableBufferPointer { zBuffer in
+                        cellTanh.withUnsafeMutableBufferPointer { tBuffer in
+                            let (kp, zp, tp) = (kBuffer.baseAddress!, zBuffer.baseAddress!, tBuffer.baseAddress!)
+                            for step in 0..<t {
+                                let time = reverse ? t - 1 - step : step
+                                let previous = reverse ? time + 1 : time - 1
+                                if step > 0 {
+                                    BLAS.gemm(transposeA: false, transposeB: false, m: n, n: 4 * w, k: h,
+                                              a: hp + previous * h, lda: t * h, b: kp, ldb: 4 * w,
+                                              beta: 0, c: zp, ldc: 4 * w, parallel: false)
+                                }
+                                for b in 0..<n {
+                                    let hOut = hp + (b * t + time) * h + u0
+                                    if let lengths, time >= lengths[b] {
+                                        if step > 0 { hOut.update(from: hp + (b * t + previous) * h + u0, count: w) }
+                                        continue
+                                    }
+                                    let z = zp + b * 4 * w, gateRow = gp + (b * t + time) * g4 + u0
+                                    for gate in 0..<4 {
+                                        let zGate = z + gate * w, projected = gateRow + gate * h
+                                        if step > 0 {
+                                            for j in 0..<w { zGate[j] += projected[j] }
+                                        } else {
+                                            zGate.update(from: projected, count: w)
+                                        }
+                                    }
+                                    sigmoidInPlace(z, count: 2 * w)
+                                    tanhInPlace(z + 2 * w, count: w)
+                                    sigmoidInPlace(z + 3 * w, count: w)
+                                    let c = cp + b * h + u0
+                                    for j in 0..<w { c[j] = z[w + j] * c[j] + z[j] * z[2 * w + j] }
+                                    tp.update(from: c, count: w)
+                                    tanhInPlace(tp, count: w)
+                                    for j in 0..<w { hOut[j] = z[3 * w + j] * tp[j] }
+                                }
+                                // h_t must be whole before any member reads it as h_{t−1}.
+                                barrier.wait()
+                            }
+                        }}}
+                    }
+                }
+            }
+        }
+        guard ran else { return nil }
+        Self.unitSplitLoops.add(1, ordering: .relaxed)
+        return hidden
+    }
+
+    /// For each of `members` unit ranges of `h`, the `[H, 4·w]` block of `W_hhᵀ` holding the i, f, g, o columns of
+    /// its `w` units side by side; cached while `weight_hh` is unchanged.
+    private func unitSplitKernels(members: Int) -> [[Float]] {
+        let weights = hiddenWeight.value.storage
+        if let saved = unitSplitCache, saved.members == members, saved.source == weights { return saved.kernels }
+        let h = hiddenSize
+        let kernels = (0..<members).map { member -> [Float] in
+            let units = Parallel.slice(member, of: members, total: h), w = units.count
+            var kernel = [Float](repeating: 0, count: h * 4 * w)
+            for k in 0..<h {
+                for gate in 0..<4 {
+                    for j in 0..<w { kernel[k * 4 * w + gate * w + j] = weights[(gate * h + units.lowerBound + j) * h + k] }
+                }
+            }
+            return kernel
+        }
+        unitSplitCache = (weights, members, kernels)
+        return kernels
     }
 
     /// `W_hhᵀ [H, 4H]`, recomputed only when `weight_hh` changed. Comparing with the saved source is cheap: an

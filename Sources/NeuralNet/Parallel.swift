@@ -1,6 +1,7 @@
 import Foundation
 
-/// Fork–join over a fixed number of workers (Dispatch `concurrentPerform`), for loops BLAS does not cover.
+/// Fork–join over a fixed number of workers (`WorkerPool`, else Dispatch `concurrentPerform`), for loops BLAS does not
+/// cover.
 ///
 /// The worker count is process-wide, but a thread may override it for what it runs (`withWorkers`), and code running
 /// inside a `forEach` body sees one worker: nested loops stay on their thread instead of oversubscribing the cores.
@@ -41,7 +42,10 @@ enum Parallel {
         }
         withoutActuallyEscaping(body) { body in
             nonisolated(unsafe) let work = body
-            DispatchQueue.concurrentPerform(iterations: count) { index in withWorkers(1) { work(index) } }
+            nonisolated(unsafe) let task: (Int) -> Void = { index in withWorkers(1) { work(index) } }
+            if count < 1 << 16 && WorkerPool.shared.run(count, task) { return }
+            // The pool is busy with another thread's fork–join: Dispatch's threads take this one.
+            DispatchQueue.concurrentPerform(iterations: count) { task($0) }
         }
     }
 
@@ -55,5 +59,19 @@ enum Parallel {
     /// The half-open slice `part` of `0..<total` split into `parts` near-equal contiguous pieces.
     static func slice(_ part: Int, of parts: Int, total: Int) -> Range<Int> {
         (total * part / parts)..<(total * (part + 1) / parts)
+    }
+}
+
+extension Parallel {
+    /// Runs `body(member, barrier)` for `member` in `0..<count` on `count` threads at once (the caller and pool
+    /// workers), for loops whose members wait for each other at `barrier`; returns `false` without running anything
+    /// when the pool is busy, since a loop of waiting members must never share a thread.
+    static func team(_ count: Int, _ body: (Int, SpinBarrier) -> Void) -> Bool {
+        precondition(count > 1, "a team needs at least 2 members, got \(count)")
+        let barrier = SpinBarrier(members: count)
+        return withoutActuallyEscaping(body) { body in
+            nonisolated(unsafe) let work = body
+            return WorkerPool.shared.run(count) { member in withWorkers(1) { work(member, barrier) } }
+        }
     }
 }

@@ -14,7 +14,7 @@ public enum TrainingBenchmark {
     public struct Options: Sendable {
         public var batch = 32, frames = 301, features = 40, classes = 8, threads = 2
         public var warmupSteps = 3, steps = 15, inferenceRepeats = 15, latencyRepeats = 60
-        /// Defaults as issue 3 specifies them: batch 32, 301 frames, 40 features, 8 classes, 2 threads.
+        /// The reference workload: batch 32, 301 frames, 40 features, 8 classes, 2 threads.
         public init() {}
     }
 

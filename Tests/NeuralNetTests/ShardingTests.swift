@@ -1,4 +1,4 @@
-import NeuralNet
+@testable import NeuralNet
 import Testing
 import TestSupport
 
@@ -118,5 +118,37 @@ import TestSupport
         let inside = BLASRuntime.withThreadCount(3) { BLASRuntime.threadCount }
         #expect(inside == 3)
         #expect(BLASRuntime.threadCount == global)
+    }
+}
+
+/// One clip at a time, the threads split an LSTM's hidden units instead of the batch and meet once per step; the
+/// result must be the single-threaded one, with and without padding, in both directions.
+@Suite struct UnitSplitRecurrenceTests {
+    static func output(threads: Int, layer: LSTM, batch n: Int, lengths: [Int]?) -> Tensor {
+        var generator = RandomGenerator(seed: 31)
+        let x = Tensor(shape: [n, 11, 5], storage: (0..<(n * 55)).map { _ in generator.nextNormal() })
+        return BLASRuntime.withThreadCount(threads) { layer.forward(x, lengths: lengths, mode: .inference).output }
+    }
+
+    @Test(arguments: [(1, nil), (1, [7]), (2, [11, 6])] as [(Int, [Int]?)])
+    func splitUnitsMatchOneThread(batch n: Int, lengths: [Int]?) {
+        for layer in [LSTM(inputSize: 5, hiddenSize: 48, returnSequences: true, bidirectional: true),
+                      LSTM(inputSize: 5, hiddenSize: 32)] {
+            var generator = RandomGenerator(seed: 7)
+            layer.resetParameters(using: &generator)
+            let reference = Self.output(threads: 1, layer: layer, batch: n, lengths: lengths)
+            for threads in [n + 1, 3] {
+                // Another test's fork–join may hold the worker pool, which sends a pass down the unsplit path: repeat
+                // until the split path has run at least once.
+                var ran = false
+                for _ in 0..<200 where !ran {
+                    let before = LSTMDirection.unitSplitLoops.load(ordering: .relaxed)
+                    let split = Self.output(threads: threads, layer: layer, batch: n, lengths: lengths)
+                    #expect(split.compared(with: reference).isWithin(1e-5), "\(threads) threads: \(split.compared(with: reference))")
+                    ran = LSTMDirection.unitSplitLoops.load(ordering: .relaxed) > before
+                }
+                #expect(ran, "the split path ran with \(threads) threads")
+            }
+        }
     }
 }
