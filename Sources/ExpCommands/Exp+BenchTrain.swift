@@ -11,7 +11,7 @@ extension Exp.Bench {
             discussion: """
                 Peers: bench/peers/torch_train.py and bench/peers/keras_train.py (`make bench-train`). \
                 OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE cap OpenBLAS at older kernels; unless --keep-blas-env is \
-                given, the command re-runs itself without them, checks its GEMM against a naive matmul and \
+                given, the command re-executes itself without them, checks its GEMM against a naive matmul and \
                 prints the kernel that ran.
                 """)
 
@@ -36,14 +36,14 @@ extension Exp.Bench {
             let variables = ["OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"]
             let environment = ProcessInfo.processInfo.environment
             if !keepBlasEnv, variables.contains(where: { environment[$0] != nil }) {
-                // OpenBLAS reads them when the library loads, so only a fresh process can run without them.
-                let child = Process()
-                child.executableURL = Bundle.main.executableURL ?? URL(fileURLWithPath: "/proc/self/exe")
-                child.arguments = Array(CommandLine.arguments.dropFirst())
-                child.environment = environment.filter { !variables.contains($0.key) }
-                try child.run()
-                child.waitUntilExit()
-                throw ExitCode(child.terminationStatus)
+                // OpenBLAS reads them when the library loads, so only a fresh image can run without them. exec
+                // replaces this process rather than waiting beside the benchmark on one of its cores.
+                let path = Bundle.main.executablePath ?? "/proc/self/exe"
+                let arguments = CommandLine.arguments.map { strdup($0) } + [nil]
+                let kept = environment.filter { !variables.contains($0.key) }.map { strdup("\($0.key)=\($0.value)") } + [nil]
+                execve(path, arguments, kept)
+                throw ValidationError("cannot re-run \(path) without \(variables.joined(separator: " and ")): "
+                                      + String(cString: strerror(errno)) + " (or pass --keep-blas-env)")
             }
             var options = TrainingBenchmark.Options()
             (options.batch, options.frames, options.features, options.classes) = (batch, frames, features, classes)

@@ -16,6 +16,6 @@ public final class Parameter {
 
     /// Clears the accumulated gradient (once per optimisation step).
     public func zeroGradient() {
-        for index in gradient.storage.indices { gradient.storage[index] = 0 }
+        gradient.storage.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
     }
 }

@@ -72,9 +72,7 @@ final class WorkerPool: @unchecked Sendable {
     /// Starts worker `id`; it ignores the generation current at its start (called with `callerLock` held).
     private func spawn(id: Int) {
         let start = state.load(ordering: .relaxed) >> 16
-        let thread = Thread { [self] in loop(id: id, seen: start) }
-        thread.name = "NeuralNet worker \(id + 1)"
-        thread.start()
+        Thread { [self] in loop(id: id, seen: start) }.start()
         threads += 1
     }
 

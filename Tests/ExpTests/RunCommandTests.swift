@@ -47,17 +47,19 @@ import Testing
         func remove() { try? FileManager.default.removeItem(at: root) }
     }
 
-    /// Runs `exp arguments` (or another build of it, `binary`) to completion in `directory`, with a cache of its own;
-    /// returns the exit status, standard output and standard error.
+    /// Runs `exp arguments` (or another build of it, `binary`) to completion in `directory`, with a cache of its own
+    /// and `environment` changes (`nil` removes a variable); returns the exit status, standard output and standard error.
     @discardableResult
-    static func exp(_ arguments: [String], in directory: URL,
-                    binary: URL = executable) throws -> (status: Int32, output: String, error: String) {
+    static func exp(_ arguments: [String], in directory: URL, binary: URL = executable,
+                    environment: [String: String?] = [:]) throws -> (status: Int32, output: String, error: String) {
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
         process.currentDirectoryURL = directory
-        process.environment = ProcessInfo.processInfo.environment.merging(
-            ["EXP_CACHE": directory.appendingPathComponent("cache").path]) { $1 }
+        var variables = ProcessInfo.processInfo.environment
+        variables["EXP_CACHE"] = directory.appendingPathComponent("cache").path
+        for (key, value) in environment { variables[key] = value }
+        process.environment = variables
         let output = Pipe(), error = Pipe()
         process.standardOutput = output
         process.standardError = error
