@@ -93,3 +93,41 @@ func updateMaximum(_ maximum: UnsafeMutablePointer<Float>, indices: UnsafeMutabl
         i += 1
     }
 }
+
+/// One LSTM step of one example, backward through the gate nonlinearities (`h` units): from the activated gates
+/// `i, f, g, o` (laid out `[4h]`), `tanh(c_t)`, `c_{t−1}`, ∂L/∂h_t and the carried ∂L/∂c_t, writes the pre-activation
+/// gate gradients `dGate [4h]` and replaces `dc` with ∂L/∂c_{t−1}. (h = o·tanh(c), c = f·c₋₁ + i·g.)
+func lstmGateGradients(gate: UnsafePointer<Float>, tanhC: UnsafePointer<Float>, cPrev: UnsafePointer<Float>,
+                       dh: UnsafePointer<Float>, dc: UnsafeMutablePointer<Float>, dGate: UnsafeMutablePointer<Float>,
+                       units h: Int) {
+    let (gp, tp, cp, dhp) = (UnsafeRawPointer(gate), UnsafeRawPointer(tanhC), UnsafeRawPointer(cPrev), UnsafeRawPointer(dh))
+    let (dcp, dgp) = (UnsafeMutableRawPointer(dc), UnsafeMutableRawPointer(dGate))
+    var j = 0
+    while j + 8 <= h {
+        let at = j * 4, width = h * 4
+        let i = gp.loadUnaligned(fromByteOffset: at, as: Vector.self)
+        let f = gp.loadUnaligned(fromByteOffset: width + at, as: Vector.self)
+        let g = gp.loadUnaligned(fromByteOffset: 2 * width + at, as: Vector.self)
+        let o = gp.loadUnaligned(fromByteOffset: 3 * width + at, as: Vector.self)
+        let t = tp.loadUnaligned(fromByteOffset: at, as: Vector.self)
+        let d = dhp.loadUnaligned(fromByteOffset: at, as: Vector.self)
+        let dcTotal = dcp.loadUnaligned(fromByteOffset: at, as: Vector.self) + d * o * (1 - t * t)
+        dgp.storeBytes(of: d * t * o * (1 - o), toByteOffset: 3 * width + at, as: Vector.self)
+        dgp.storeBytes(of: dcTotal * g * i * (1 - i), toByteOffset: at, as: Vector.self)
+        dgp.storeBytes(of: dcTotal * i * (1 - g * g), toByteOffset: 2 * width + at, as: Vector.self)
+        dgp.storeBytes(of: dcTotal * cp.loadUnaligned(fromByteOffset: at, as: Vector.self) * f * (1 - f),
+                       toByteOffset: width + at, as: Vector.self)
+        dcp.storeBytes(of: dcTotal * f, toByteOffset: at, as: Vector.self)
+        j += 8
+    }
+    while j < h {
+        let (i, f, g, o) = (gate[j], gate[h + j], gate[2 * h + j], gate[3 * h + j])
+        let dcTotal = dc[j] + dh[j] * o * (1 - tanhC[j] * tanhC[j])
+        dGate[3 * h + j] = dh[j] * tanhC[j] * o * (1 - o)
+        dGate[j] = dcTotal * g * i * (1 - i)
+        dGate[2 * h + j] = dcTotal * i * (1 - g * g)
+        dGate[h + j] = dcTotal * cPrev[j] * f * (1 - f)
+        dc[j] = dcTotal * f
+        j += 1
+    }
+}

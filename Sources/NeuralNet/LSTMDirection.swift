@@ -257,16 +257,8 @@ final class LSTMDirection {
                             let tanhC = tp + row * h, dc = dcc + local * h
                             // c₋₁ is zero before the first step; a zero row keeps the loop branch-free.
                             let cPrev = step == 0 ? UnsafePointer(zeros) : cp + (b * t + previous) * h
-                            for j in 0..<h {
-                                let (i, f, g, o) = (gate[j], gate[h + j], gate[2 * h + j], gate[3 * h + j])
-                                // h = o·tanh(c), c = f·c₋₁ + i·g; gate terms are pre-activation.
-                                let dcTotal = dc[j] + dhRow[j] * o * (1 - tanhC[j] * tanhC[j])
-                                dGate[3 * h + j] = dhRow[j] * tanhC[j] * o * (1 - o)
-                                dGate[j] = dcTotal * g * i * (1 - i)
-                                dGate[2 * h + j] = dcTotal * i * (1 - g * g)
-                                dGate[h + j] = dcTotal * cPrev[j] * f * (1 - f)
-                                dc[j] = dcTotal * f
-                            }
+                            lstmGateGradients(gate: gate, tanhC: tanhC, cPrev: cPrev, dh: dhRow, dc: dc, dGate: dGate,
+                                              units: h)
                         }
                         guard step > 0 else { continue }
                         // ∂L/∂h₋₁ = dGates · W_hh, plus the gradient passed unchanged through padded steps.

@@ -53,6 +53,8 @@ import TestSupport
         Case("layernorm masked", [2, 7, 5], lengths: [3, 7]) { LayerNorm(featureCount: 5) },
         Case("lstm last state", [2, 7, 5], step: recurrentStep) { LSTM(inputSize: 5, hiddenSize: 4) },
         Case("lstm sequences", [2, 7, 5], step: recurrentStep) { LSTM(inputSize: 5, hiddenSize: 3, returnSequences: true) },
+        // 11 units: one 8-wide SIMD block of the gate backward plus a scalar tail.
+        Case("lstm sequences simd units", [2, 5, 3], step: recurrentStep) { LSTM(inputSize: 3, hiddenSize: 11, returnSequences: true) },
         Case("lstm bidirectional masked", [2, 7, 5], lengths: [7, 4], step: recurrentStep) {
             LSTM(inputSize: 5, hiddenSize: 3, bidirectional: true)
         },
