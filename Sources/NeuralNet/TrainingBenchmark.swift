@@ -13,7 +13,7 @@ public enum TrainingBenchmark {
     /// The sizes and thread count of a run.
     public struct Options: Sendable {
         public var batch = 32, frames = 301, features = 40, classes = 8, threads = 2
-        public var warmupSteps = 3, steps = 15, inferenceRepeats = 15, latencyRepeats = 60
+        public var warmupSteps = 3, steps = 15, inferenceRepeats = 30, latencyRepeats = 200
         /// The reference workload: batch 32, 301 frames, 40 features, 8 classes, 2 threads.
         public init() {}
     }

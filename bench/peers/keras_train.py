@@ -26,7 +26,7 @@ import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 import keras  # noqa: E402
 
-from torch_train import compare, default_stack_flops, parse, summary  # noqa: E402
+from torch_train import INFERENCE_REPEATS, LATENCY_REPEATS, compare, default_stack_flops, parse, summary  # noqa: E402
 
 
 def gemm_peak(size=1024, repeats=8):
@@ -69,13 +69,13 @@ def run(args):
     infer, latency = [], []
     batch = tf.constant(x[:32])
     predict(batch).numpy()
-    for _ in range(15):
+    for _ in range(INFERENCE_REPEATS):
         start = time.perf_counter()
         predict(batch).numpy()
         infer.append(time.perf_counter() - start)
     one = tf.constant(x[:1])
     predict(one).numpy()
-    for _ in range(60):
+    for _ in range(LATENCY_REPEATS):
         start = time.perf_counter()
         predict(one).numpy()
         latency.append(time.perf_counter() - start)

@@ -24,6 +24,12 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 
+# Timed forward passes at batch 32 and batch 1, as `exp bench train` (medians; enough to outlast short bursts of
+# other load on a shared machine).
+INFERENCE_REPEATS = 30
+LATENCY_REPEATS = 200
+
+
 def default_stack_flops(frames, features, classes):
     """Forward FLOPs per example (2 per multiply-add of matmuls and convolutions), as exp counts them."""
     t1 = frames - 4
@@ -87,13 +93,13 @@ def run(args):
     with torch.inference_mode():
         batch = x[:32]
         model(batch)
-        for _ in range(15):
+        for _ in range(INFERENCE_REPEATS):
             start = time.perf_counter()
             model(batch)
             infer.append(time.perf_counter() - start)
         one = x[:1]
         model(one)
-        for _ in range(60):
+        for _ in range(LATENCY_REPEATS):
             start = time.perf_counter()
             model(one)
             latency.append(time.perf_counter() - start)
