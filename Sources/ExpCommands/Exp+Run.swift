@@ -37,7 +37,7 @@ extension Exp {
         @Option(name: .customLong("log-format"), help: "Progress format: text or json (one object per line).")
         var logFormat: LogFormat = .text
 
-        @Option(help: "Compute threads (default: all processors). Results depend on the count; the same count repeats them bit for bit.")
+        @Option(help: "Compute threads (default: all processors). The same count repeats a run bit for bit.")
         var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
         func validate() throws {

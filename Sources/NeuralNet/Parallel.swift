@@ -33,17 +33,18 @@ enum Parallel {
         return try body()
     }
 
-    /// Runs `body(0..<count)` concurrently and returns when all have finished; inline when `count ≤ 1`. Inside
-    /// `body`, `workers` is 1.
-    static func forEach(_ count: Int, _ body: (Int) -> Void) {
-        if count <= 1 {
+    /// Runs `body(0..<count)` on up to `workers` threads and returns when all have finished; inline when one thread
+    /// is all there is. Inside `body`, `workers` is `innerWorkers` (1 unless a caller with spare threads says so).
+    static func forEach(_ count: Int, innerWorkers: Int = 1, _ body: (Int) -> Void) {
+        let threads = min(count, workers)
+        if threads <= 1 {
             for i in 0..<count { body(i) }
             return
         }
         withoutActuallyEscaping(body) { body in
             nonisolated(unsafe) let work = body
-            nonisolated(unsafe) let task: (Int) -> Void = { index in withWorkers(1) { work(index) } }
-            if count < 1 << 16 && WorkerPool.shared.run(count, task) { return }
+            nonisolated(unsafe) let task: (Int) -> Void = { index in withWorkers(innerWorkers) { work(index) } }
+            if count < 1 << 16 && WorkerPool.shared.run(count, threads: threads, task) { return }
             // The pool is busy with another thread's fork–join: Dispatch's threads take this one.
             DispatchQueue.concurrentPerform(iterations: count) { task($0) }
         }

@@ -1,14 +1,26 @@
-/// Data parallelism inside one model: a batch split into contiguous shards of examples, one per thread, each carried
-/// through runs of `ReplicableLayer`s by its own replica of those layers within one fork–join. Two threads then each
-/// run whole layers on half a batch, instead of meeting at every matrix product and every recurrent step.
+/// Data parallelism inside one model: a batch split into contiguous shards of examples, each carried through runs of
+/// `ReplicableLayer`s by its own replica of those layers, the shards shared out among the threads within one
+/// fork–join. Threads then each run whole layers on a few examples instead of meeting at every matrix product and
+/// every recurrent step, and a shard's working set stays in cache.
+///
+/// The plan depends on the batch size alone (`⌊N / shardSize⌋` near-equal shards), never on the thread count, and
+/// the replicas' gradients are added in shard order: training gives the same bits on any number of threads up to the
+/// number of shards. Threads beyond that help inside the shards' layers, which rounds some sums differently.
 extension Sequential {
-    /// Examples per shard below which a batch is not split (small batches split their products instead).
-    public static let minimumShardSize = 4
+    /// The smallest shard: a batch of `N ≥ 2 · shardSize` examples splits into `⌊N / shardSize⌋` shards.
+    public static let shardSize = 8
 
-    /// The number of shards for a batch of `batch` examples on the calling thread.
-    func shardCount(batch: Int) -> Int {
-        guard layers.contains(where: { $0 is any ReplicableLayer }) else { return 1 }
-        return max(1, min(Parallel.workers, batch / Self.minimumShardSize))
+    /// The example ranges of the shards of a batch of `batch` examples (one range: the batch runs unsplit).
+    func shardPlan(batch: Int) -> [Range<Int>] {
+        let shards = sharding && layers.contains(where: { $0 is any ReplicableLayer }) ? max(1, batch / Self.shardSize) : 1
+        return (0..<shards).map { Parallel.slice($0, of: shards, total: batch) }
+    }
+
+    /// Runs `body(shard)` for every shard, spread over the threads; a thread left over when there are fewer shards
+    /// than threads helps inside a shard's layers.
+    private func forEachShard(_ count: Int, _ body: (Int) -> Void) {
+        let threads = Parallel.workers
+        Parallel.forEach(count, innerWorkers: max(1, threads / count), body)
     }
 
     /// The layer that runs layer `index` for shard `shard`.
@@ -51,7 +63,7 @@ extension Sequential {
         let states = plan.map { rows in ShardState(input.rows(rows), lengths: lengths.map { Array($0[rows]) }) }
         for (range, replicable) in segments {
             if replicable {
-                Parallel.forEach(plan.count) { shard in
+                forEachShard(plan.count) { shard in
                     let state = states[shard]
                     for index in range {
                         (state.value, state.lengths) = layer(index, shard: shard).forward(state.value, lengths: state.lengths, mode: mode)
@@ -79,7 +91,7 @@ extension Sequential {
         for (range, replicable) in segments.reversed() {
             let needsGradient = range.lowerBound > 0 || needsInputGradient
             if replicable {
-                Parallel.forEach(plan.count) { shard in
+                forEachShard(plan.count) { shard in
                     let state = states[shard]
                     for index in range.reversed() {
                         let layer = layer(index, shard: shard)

@@ -21,7 +21,10 @@ public final class Sequential {
     /// Replicas of the layers for shards 1, 2, … (`replicas[s - 1][i]`; the layer itself where it is not replicable).
     var replicas: [[any Layer]] = []
     /// The example ranges of the shards of the most recent training forward (`nil`: it ran unsplit).
-    var shardPlan: [Range<Int>]?
+    var activeShardPlan: [Range<Int>]?
+    /// Whether a large batch is split into shards (default `true`); `false` runs every layer on the whole batch, whose
+    /// sums then round differently.
+    public var sharding = true
 
     /// Builds the stack, infers every layer's output shape and, with `seed`, initialises every parameter from one
     /// generator in layer order (the same seed builds the same model).
@@ -64,23 +67,22 @@ public final class Sequential {
 
     /// Runs every layer on `input [N, …inputShape]`, threading the per-example valid `lengths` through the stack.
     ///
-    /// A batch of at least `2 · minimumShardSize` examples is split into one shard per thread (`BLASRuntime`); see
-    /// `ReplicableLayer`. The result is the same up to float rounding, and a fixed thread count gives fixed numbers.
+    /// A batch of at least `2 · shardSize` examples is split into shards of `shardSize` or more (see `ReplicableLayer`
+    /// and `sharding`): the result equals the whole batch's up to float rounding, on any number of threads.
     public func forward(_ input: Tensor, lengths: [Int]? = nil, mode: Mode) -> Tensor {
         precondition(Array(input.shape.dropFirst()) == inputShape,
                      "Sequential expects [N] + \(inputShape), got \(input.shape)")
-        if mode == .training { shardPlan = nil }
-        let shards = shardCount(batch: input.shape[0])
-        guard shards > 1 else {
+        if mode == .training { activeShardPlan = nil }
+        let plan = shardPlan(batch: input.shape[0])
+        guard plan.count > 1 else {
             var output = input, currentLengths = lengths
             for layer in layers {
                 (output, currentLengths) = layer.forward(output, lengths: currentLengths, mode: mode)
             }
             return output
         }
-        let plan = (0..<shards).map { Parallel.slice($0, of: shards, total: input.shape[0]) }
         let output = shardedForward(input, lengths: lengths, plan: plan, mode: mode)
-        if mode == .training { shardPlan = plan }
+        if mode == .training { activeShardPlan = plan }
         return output
     }
 
@@ -89,7 +91,7 @@ public final class Sequential {
     /// A training loop that does not use ∂L/∂input passes `needsInputGradient: false`: the first layer then skips
     /// it (an empty tensor is returned), which saves one large GEMM per step.
     public func backward(_ outputGradient: Tensor, needsInputGradient: Bool = true) -> Tensor {
-        if let plan = shardPlan { return shardedBackward(outputGradient, plan: plan, needsInputGradient: needsInputGradient) }
+        if let plan = activeShardPlan { return shardedBackward(outputGradient, plan: plan, needsInputGradient: needsInputGradient) }
         var gradient = outputGradient
         for (index, layer) in layers.enumerated().reversed() {
             gradient = layer.backward(gradient, needsInputGradient: index > 0 || needsInputGradient)

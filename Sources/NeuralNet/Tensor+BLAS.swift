@@ -157,10 +157,11 @@ extension Tensor {
 public enum BLASRuntime {
     /// Threads NeuralNet uses for large matrix products and recurrent batches (default: active processors).
     ///
-    /// OpenBLAS itself always runs single-threaded. A batch of at least `2 · Sequential.minimumShardSize` examples
-    /// is split into one shard per thread, each run through the whole model by its own replica of the layers
-    /// (data parallelism, gradients summed in shard order); smaller batches split large products into blocks and
-    /// LSTM/GRU time loops into batch slices instead. Results depend on the thread count, never on timing.
+    /// OpenBLAS itself always runs single-threaded. A batch of at least `2 · Sequential.shardSize` examples is split
+    /// into shards shared out among the threads, each run through the model by its own replica of the layers (data
+    /// parallelism, gradients summed in shard order); smaller batches split large products into blocks and LSTM/GRU
+    /// time loops into batch slices or hidden units instead. Training on up to `⌊N / shardSize⌋` threads gives the
+    /// same bits as on one; other splits change only the rounding of some sums.
     public static var threadCount: Int {
         get { Parallel.workers }
         set {

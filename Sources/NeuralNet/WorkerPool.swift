@@ -36,11 +36,11 @@ final class WorkerPool: @unchecked Sendable {
 
     /// Runs `body(0..<count)` on the calling thread and `count − 1` workers and returns when every index is done;
     /// returns `false` without running anything if another fork–join holds the pool.
-    func run(_ count: Int, _ body: @escaping (Int) -> Void) -> Bool {
+    func run(_ count: Int, threads wanted: Int? = nil, _ body: @escaping (Int) -> Void) -> Bool {
         precondition(count > 1 && count < 1 << 16, "WorkerPool.run needs 2..<65536 iterations, got \(count)")
         guard callerLock.try() else { return false }
         defer { callerLock.unlock() }
-        let participants = count - 1
+        let participants = min(count, wanted ?? count) - 1
         while threads < participants { spawn(id: threads) }
         job = body
         self.count = count
