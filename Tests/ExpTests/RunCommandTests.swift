@@ -121,6 +121,11 @@ import Testing
         let metrics = try Data(contentsOf: directory.metrics)
         let referenceMetrics = try Data(contentsOf: workspace.root.appendingPathComponent("a/tiny/\(id)/metrics.json"))
         #expect(metrics == referenceMetrics)
+        // Batches of 16 train as two shards planned by batch size alone: two threads repeat one thread's numbers.
+        let twoThreads = try Self.exp(["run", workspace.spec.path, "--runs-dir", "c", "--threads", "2", "--quiet"],
+                                      in: workspace.root)
+        #expect(twoThreads.status == 0, "\(twoThreads.error)")
+        #expect(try Data(contentsOf: workspace.root.appendingPathComponent("c/tiny/\(id)/metrics.json")) == referenceMetrics)
         let history = try HistoryLog.read(directory.history).map { "\($0.epoch) \($0.train) \($0.learningRate)" }
         let referenceHistory = try HistoryLog.read(workspace.root.appendingPathComponent("a/tiny/\(id)/history.jsonl"))
             .map { "\($0.epoch) \($0.train) \($0.learningRate)" }
