@@ -13,7 +13,7 @@ public func trainStep(model: Sequential, loss: CrossEntropyLoss, optimizer: any 
     optimizer.zeroGradients(parameters)
     let logits = model.forward(input, lengths: lengths, mode: .training)
     let (value, gradient) = loss(logits, labels: labels)
-    _ = model.backward(gradient)
+    _ = model.backward(gradient, needsInputGradient: false)
     if let maxGradientNorm { GradientClipping.clipByGlobalNorm(parameters, maxNorm: maxGradientNorm) }
     optimizer.step(parameters)
     return value

@@ -168,7 +168,7 @@ public final class SequentialTask: TrainingTask {
         optimizer.zeroGradients(parameters)
         let logits = model.forward(input, lengths: batch.lengths, mode: .training)
         let (value, gradient) = loss(logits, labels: batch.labels)
-        _ = model.backward(gradient)
+        _ = model.backward(gradient, needsInputGradient: false)
         if let norm = options.gradientClipNorm { GradientClipping.clipByGlobalNorm(parameters, maxNorm: norm) }
         if FaultInjection.arrive(.nanGradient), let first = parameters.first, !first.gradient.storage.isEmpty {
             // The first layer's weights: a NaN there can vanish behind a ReLU before it reaches the loss.
