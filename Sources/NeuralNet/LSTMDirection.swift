@@ -26,7 +26,8 @@ final class LSTMDirection {
     private var recurrentKernelCache: (source: [Float], kernel: [Float])?
     /// The per-member kernels of `forwardSplittingUnits` and the weights they were made from.
     private var unitSplitCache: (source: [Float], members: Int, kernels: [[Float]])?
-    /// How many time loops have run split by hidden units, process-wide (read by tests to see the path taken).
+    /// How many LSTM or GRU time loops have run split by hidden units, process-wide (tests read it to see the path
+    /// taken).
     static let unitSplitLoops = Atomic<Int>(0)
 
     init(inputSize: Int, hiddenSize: Int, reverse: Bool) {

@@ -154,10 +154,10 @@ import TestSupport
     }
 }
 
-/// One clip at a time, the threads split an LSTM's hidden units instead of the batch and meet once per step; the
-/// result must be the single-threaded one, with and without padding, in both directions.
+/// One clip at a time, the threads split an LSTM's or GRU's hidden units instead of the batch and meet once per step;
+/// the result must be the single-threaded one, with and without padding, in both directions.
 @Suite struct UnitSplitRecurrenceTests {
-    static func output(threads: Int, layer: LSTM, batch n: Int, lengths: [Int]?) -> Tensor {
+    static func output(threads: Int, layer: any Layer, batch n: Int, lengths: [Int]?) -> Tensor {
         var generator = RandomGenerator(seed: 31)
         let x = Tensor(shape: [n, 11, 5], storage: (0..<(n * 55)).map { _ in generator.nextNormal() })
         return BLASRuntime.withThreadCount(threads) { layer.forward(x, lengths: lengths, mode: .inference).output }
@@ -165,8 +165,11 @@ import TestSupport
 
     @Test(arguments: [(1, nil), (1, [7]), (2, [11, 6])] as [(Int, [Int]?)])
     func splitUnitsMatchOneThread(batch n: Int, lengths: [Int]?) {
-        for layer in [LSTM(inputSize: 5, hiddenSize: 48, returnSequences: true, bidirectional: true),
-                      LSTM(inputSize: 5, hiddenSize: 32)] {
+        let layers: [any Layer] = [
+            LSTM(inputSize: 5, hiddenSize: 48, returnSequences: true, bidirectional: true), LSTM(inputSize: 5, hiddenSize: 32),
+            GRU(inputSize: 5, hiddenSize: 48, returnSequences: true, bidirectional: true), GRU(inputSize: 5, hiddenSize: 32),
+        ]
+        for layer in layers {
             var generator = RandomGenerator(seed: 7)
             layer.resetParameters(using: &generator)
             let reference = Self.output(threads: 1, layer: layer, batch: n, lengths: lengths)
