@@ -1,5 +1,3 @@
-import Synchronization
-
 /// One direction of a GRU layer: its four PyTorch parameters, the time loop and backpropagation through time.
 ///
 /// Same buffer layout as `LSTMDirection`; the recurrent projection `h_{t−1}·W_hhᵀ + b_hh` of every step is kept,
@@ -97,84 +95,41 @@ final class GRUDirection {
         return hidden
     }
 
-    /// Inference on a batch smaller than the thread count, as `LSTMDirection.forwardSplittingUnits`: each member
-    /// multiplies `h_{t−1}` by the r, z and n columns of its own units and updates those units of `h_t`; the members
-    /// meet once per step. Returns `nil` when the worker pool is busy.
+    /// Inference on a batch smaller than the thread count (one clip at a time), split by hidden units
+    /// (`UnitSplitLoop`): each member completes its units' r, z and n gates from their recurrent products and updates
+    /// its units of `h_t`. `nil` when the worker pool is busy.
     private func forwardSplittingUnits(gates: [Float], batch n: Int, frames t: Int, lengths: [Int]?) -> [Float]? {
         let h = hiddenSize, g3 = 3 * h
-        let members = min(Parallel.workers, h / 16)
-        let weights = hiddenWeight.value.storage, hiddenBiasValues = hiddenBias.value.storage
-        // Member m's block of W_hhᵀ: [H, 3·w], the r, z and n columns of its w units side by side.
-        let kernels = (0..<members).map { member -> [Float] in
-            let units = Parallel.slice(member, of: members, total: h), w = units.count
-            var kernel = [Float](repeating: 0, count: h * 3 * w)
-            for k in 0..<h {
-                for gate in 0..<3 {
-                    for j in 0..<w { kernel[k * 3 * w + gate * w + j] = weights[(gate * h + units.lowerBound + j) * h + k] }
-                }
-            }
-            return kernel
-        }
+        let blocks = unitBlocks(of: hiddenWeight.value.storage, gates: 3, units: h, members: min(Parallel.workers, h / 16))
+        let hiddenBiasValues = hiddenBias.value.storage
         var hidden = [Float](repeating: 0, count: n * t * h)
         let ran = gates.withUnsafeBufferPointer { gBuffer in
             hidden.withUnsafeMutableBufferPointer { hBuffer in
                 nonisolated(unsafe) let (gp, hp) = (gBuffer.baseAddress!, hBuffer.baseAddress!)
-                return Parallel.team(members) { member, barrier in
-                    let units = Parallel.slice(member, of: members, total: h)
+                // Scratch: r and z of the member's units, then the candidate n.
+                return UnitSplitLoop.run(batch: n, frames: t, units: h, gates: 3, reverse: reverse, lengths: lengths,
+                                         blocks: blocks, scratch: 3 * h, hidden: hp) { units, _, row, previousRow, rec, scratch in
                     let (u0, w) = (units.lowerBound, units.count)
-                    let bias = Array(hiddenBiasValues[u0..<(u0 + w)] + hiddenBiasValues[(h + u0)..<(h + u0 + w)]
-                                     + hiddenBiasValues[(2 * h + u0)..<(2 * h + u0 + w)])
-                    var recurrent = [Float](repeating: 0, count: n * 3 * w), rz = [Float](repeating: 0, count: 2 * w)
-                    var candidate = [Float](repeating: 0, count: w)
-                    kernels[member].withUnsafeBufferPointer { kBuffer in
-                    recurrent.withUnsafeMutableBufferPointer { recBuffer in
-                    rz.withUnsafeMutableBufferPointer { rzBuffer in
-                    candidate.withUnsafeMutableBufferPointer { nBuffer in
-                        let (kp, recp, rzp, np) = (kBuffer.baseAddress!, recBuffer.baseAddress!, rzBuffer.baseAddress!,
-                                                   nBuffer.baseAddress!)
-                        for step in 0..<t {
-                            let time = reverse ? t - 1 - step : step
-                            let previous = reverse ? time + 1 : time - 1
-                            // h_{t−1}·W_hhᵀ for this member's columns (zero state before the first step), plus b_hh.
-                            if step > 0 {
-                                BLAS.gemm(transposeA: false, transposeB: false, m: n, n: 3 * w, k: h,
-                                          a: hp + previous * h, lda: t * h, b: kp, ldb: 3 * w,
-                                          beta: 0, c: recp, ldc: 3 * w, parallel: false)
-                            } else {
-                                recp.update(repeating: 0, count: n * 3 * w)
-                            }
-                            for b in 0..<n {
-                                let hOut = hp + (b * t + time) * h + u0
-                                if let lengths, time >= lengths[b] {
-                                    if step > 0 { hOut.update(from: hp + (b * t + previous) * h + u0, count: w) }
-                                    continue
-                                }
-                                let rec = recp + b * 3 * w, gate = gp + (b * t + time) * g3 + u0
-                                for j in 0..<(3 * w) { rec[j] += bias[j] }
-                                for j in 0..<w {
-                                    rzp[j] = gate[j] + rec[j]
-                                    rzp[w + j] = gate[h + j] + rec[w + j]
-                                }
-                                sigmoidInPlace(rzp, count: 2 * w)
-                                for j in 0..<w { np[j] = gate[2 * h + j] + rzp[j] * rec[2 * w + j] }
-                                tanhInPlace(np, count: w)
-                                if step > 0 {
-                                    let hPrev = hp + (b * t + previous) * h + u0
-                                    for j in 0..<w { hOut[j] = (1 - rzp[w + j]) * np[j] + rzp[w + j] * hPrev[j] }
-                                } else {
-                                    for j in 0..<w { hOut[j] = (1 - rzp[w + j]) * np[j] }
-                                }
-                            }
-                            // h_t must be whole before any member reads it as h_{t−1}.
-                            barrier.wait()
-                        }
-                    }}}}
+                    let gate = gp + row * g3 + u0, rz = scratch, candidate = scratch + 2 * w
+                    for part in 0..<3 { for j in 0..<w { rec[part * w + j] += hiddenBiasValues[part * h + u0 + j] } }
+                    for j in 0..<w {
+                        rz[j] = gate[j] + rec[j]
+                        rz[w + j] = gate[h + j] + rec[w + j]
+                    }
+                    sigmoidInPlace(rz, count: 2 * w)
+                    for j in 0..<w { candidate[j] = gate[2 * h + j] + rz[j] * rec[2 * w + j] }
+                    tanhInPlace(candidate, count: w)
+                    let hOut = hp + row * h + u0
+                    if let previousRow {
+                        let hPrevious = hp + previousRow * h + u0
+                        for j in 0..<w { hOut[j] = (1 - rz[w + j]) * candidate[j] + rz[w + j] * hPrevious[j] }
+                    } else {
+                        for j in 0..<w { hOut[j] = (1 - rz[w + j]) * candidate[j] }
+                    }
                 }
             }
         }
-        guard ran else { return nil }
-        LSTMDirection.unitSplitLoops.add(1, ordering: .relaxed)
-        return hidden
+        return ran ? hidden : nil
     }
 
     /// Backpropagates `hiddenGradient [N, T, H]` through time; accumulates the parameter gradients and adds

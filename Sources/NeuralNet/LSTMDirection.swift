@@ -1,5 +1,3 @@
-import Synchronization
-
 /// One direction of an LSTM layer: its four PyTorch parameters, the time loop and backpropagation through time.
 ///
 /// Buffers are `[N, T, ·]` row-major, so time step `t` of a batch slice is a strided matrix (`offset t·width`,
@@ -26,9 +24,6 @@ final class LSTMDirection {
     private var recurrentKernelCache: (source: [Float], kernel: [Float])?
     /// The per-member kernels of `forwardSplittingUnits` and the weights they were made from.
     private var unitSplitCache: (source: [Float], members: Int, kernels: [[Float]])?
-    /// How many LSTM or GRU time loops have run split by hidden units, process-wide (tests read it to see the path
-    /// taken).
-    static let unitSplitLoops = Atomic<Int>(0)
 
     init(inputSize: Int, hiddenSize: Int, reverse: Bool) {
         self.inputSize = inputSize
@@ -119,73 +114,38 @@ final class LSTMDirection {
         return hidden
     }
 
-    /// Inference on a batch smaller than the thread count (one clip at a time): the threads split the hidden units
-    /// instead of the batch and meet once per step. Each member multiplies `h_{t−1}` by its own columns of `W_hhᵀ`
-    /// (the four gate blocks of its units, made contiguous) and updates its units of `c_t` and `h_t`. Returns `nil`
-    /// when the worker pool is busy.
+    /// Inference on a batch smaller than the thread count (one clip at a time), split by hidden units
+    /// (`UnitSplitLoop`): each member adds the input projection to its units' recurrent products, applies the gate
+    /// nonlinearities and updates its units of `c_t` (kept in its scratch) and `h_t`. `nil` when the pool is busy.
     private func forwardSplittingUnits(gates: [Float], batch n: Int, frames t: Int, lengths: [Int]?) -> [Float]? {
         let h = hiddenSize, g4 = 4 * h
-        let members = min(Parallel.workers, h / 16)
-        let kernels = unitSplitKernels(members: members)
-        // Zero state before each example's first valid step, as the batch path; c is updated in place.
+        let blocks = unitSplitKernels(members: min(Parallel.workers, h / 16))
         var hidden = stateBuffer(count: n * t * h, zeroed: lengths != nil)
-        var cells = [Float](repeating: 0, count: n * h)
         let ran = gates.withUnsafeBufferPointer { gBuffer in
             hidden.withUnsafeMutableBufferPointer { hBuffer in
-                cells.withUnsafeMutableBufferPointer { cBuffer in
-                    nonisolated(unsafe) let (gp, hp, cp) = (gBuffer.baseAddress!, hBuffer.baseAddress!, cBuffer.baseAddress!)
-                    return Parallel.team(members) { member, barrier in
-                        let units = Parallel.slice(member, of: members, total: h)
-                        let (u0, w) = (units.lowerBound, units.count)
-                        let kernel = kernels[member]
-                        var scratch = [Float](repeating: 0, count: n * 4 * w), cellTanh = [Float](repeating: 0, count: w)
-                        kernel.withUnsafeBufferPointer { kBuffer in
-                        scratch.withUnsafeMutableBufferPointer { zBuffer in
-                        cellTanh.withUnsafeMutableBufferPointer { tBuffer in
-                            let (kp, zp, tp) = (kBuffer.baseAddress!, zBuffer.baseAddress!, tBuffer.baseAddress!)
-                            for step in 0..<t {
-                                let time = reverse ? t - 1 - step : step
-                                let previous = reverse ? time + 1 : time - 1
-                                if step > 0 {
-                                    BLAS.gemm(transposeA: false, transposeB: false, m: n, n: 4 * w, k: h,
-                                              a: hp + previous * h, lda: t * h, b: kp, ldb: 4 * w,
-                                              beta: 0, c: zp, ldc: 4 * w, parallel: false)
-                                }
-                                for b in 0..<n {
-                                    let hOut = hp + (b * t + time) * h + u0
-                                    if let lengths, time >= lengths[b] {
-                                        if step > 0 { hOut.update(from: hp + (b * t + previous) * h + u0, count: w) }
-                                        continue
-                                    }
-                                    let z = zp + b * 4 * w, gateRow = gp + (b * t + time) * g4 + u0
-                                    for gate in 0..<4 {
-                                        let zGate = z + gate * w, projected = gateRow + gate * h
-                                        if step > 0 {
-                                            for j in 0..<w { zGate[j] += projected[j] }
-                                        } else {
-                                            zGate.update(from: projected, count: w)
-                                        }
-                                    }
-                                    sigmoidInPlace(z, count: 2 * w)
-                                    tanhInPlace(z + 2 * w, count: w)
-                                    sigmoidInPlace(z + 3 * w, count: w)
-                                    let c = cp + b * h + u0
-                                    for j in 0..<w { c[j] = z[w + j] * c[j] + z[j] * z[2 * w + j] }
-                                    tp.update(from: c, count: w)
-                                    tanhInPlace(tp, count: w)
-                                    for j in 0..<w { hOut[j] = z[3 * w + j] * tp[j] }
-                                }
-                                // h_t must be whole before any member reads it as h_{t−1}.
-                                barrier.wait()
-                            }
-                        }}}
+                nonisolated(unsafe) let (gp, hp) = (gBuffer.baseAddress!, hBuffer.baseAddress!)
+                // Scratch: c of every example ([N, H], zero before the first step), then one row for tanh(c).
+                return UnitSplitLoop.run(batch: n, frames: t, units: h, gates: 4, reverse: reverse, lengths: lengths,
+                                         blocks: blocks, scratch: (n + 1) * h, hidden: hp) { units, b, row, _, z, scratch in
+                    let (u0, w) = (units.lowerBound, units.count)
+                    let projected = gp + row * g4 + u0
+                    for gate in 0..<4 {
+                        let zGate = z + gate * w, input = projected + gate * h
+                        for j in 0..<w { zGate[j] += input[j] }
                     }
+                    sigmoidInPlace(z, count: 2 * w)
+                    tanhInPlace(z + 2 * w, count: w)
+                    sigmoidInPlace(z + 3 * w, count: w)
+                    let c = scratch + b * h + u0, cellTanh = scratch + n * h + u0
+                    for j in 0..<w { c[j] = z[w + j] * c[j] + z[j] * z[2 * w + j] }
+                    cellTanh.update(from: c, count: w)
+                    tanhInPlace(cellTanh, count: w)
+                    let hOut = hp + row * h + u0
+                    for j in 0..<w { hOut[j] = z[3 * w + j] * cellTanh[j] }
                 }
             }
         }
-        guard ran else { return nil }
-        Self.unitSplitLoops.add(1, ordering: .relaxed)
-        return hidden
+        return ran ? hidden : nil
     }
 
     /// For each of `members` unit ranges of `h`, the `[H, 4·w]` block of `W_hhᵀ` holding the i, f, g, o columns of
@@ -193,17 +153,7 @@ final class LSTMDirection {
     private func unitSplitKernels(members: Int) -> [[Float]] {
         let weights = hiddenWeight.value.storage
         if let saved = unitSplitCache, saved.members == members, saved.source == weights { return saved.kernels }
-        let h = hiddenSize
-        let kernels = (0..<members).map { member -> [Float] in
-            let units = Parallel.slice(member, of: members, total: h), w = units.count
-            var kernel = [Float](repeating: 0, count: h * 4 * w)
-            for k in 0..<h {
-                for gate in 0..<4 {
-                    for j in 0..<w { kernel[k * 4 * w + gate * w + j] = weights[(gate * h + units.lowerBound + j) * h + k] }
-                }
-            }
-            return kernel
-        }
+        let kernels = unitBlocks(of: weights, gates: 4, units: hiddenSize, members: members)
         unitSplitCache = (weights, members, kernels)
         return kernels
     }
@@ -305,6 +255,22 @@ final class LSTMDirection {
 /// A buffer of `count` values, zero-filled only when some entries will not be written before they are read.
 func stateBuffer(count: Int, zeroed: Bool) -> [Float] {
     zeroed ? [Float](repeating: 0, count: count) : [Float](unsafeUninitializedCapacity: count) { $1 = count }
+}
+
+/// For each of `members` contiguous unit ranges of a recurrent weight `W_hh [gates·H, H]`, the `[H, gates·w]` block of
+/// `W_hhᵀ` holding the columns of its `w` units for every gate side by side (gate-major), so one product per step
+/// gives a member all the gate pre-activations of its units.
+func unitBlocks(of weights: [Float], gates: Int, units h: Int, members: Int) -> [[Float]] {
+    (0..<members).map { member in
+        let units = Parallel.slice(member, of: members, total: h), w = units.count
+        var block = [Float](repeating: 0, count: h * gates * w)
+        for k in 0..<h {
+            for gate in 0..<gates {
+                for j in 0..<w { block[k * gates * w + gate * w + j] = weights[(gate * h + units.lowerBound + j) * h + k] }
+            }
+        }
+        return block
+    }
 }
 
 /// The transpose of a row-major `[rows, columns]` matrix.

@@ -178,10 +178,10 @@ import TestSupport
                 // until the split path has run at least once.
                 var ran = false
                 for _ in 0..<200 where !ran {
-                    let before = LSTMDirection.unitSplitLoops.load(ordering: .relaxed)
+                    let before = UnitSplitLoop.runs.load(ordering: .relaxed)
                     let split = Self.output(threads: threads, layer: layer, batch: n, lengths: lengths)
                     #expect(split.compared(with: reference).isWithin(1e-5), "\(threads) threads: \(split.compared(with: reference))")
-                    ran = LSTMDirection.unitSplitLoops.load(ordering: .relaxed) > before
+                    ran = UnitSplitLoop.runs.load(ordering: .relaxed) > before
                 }
                 #expect(ran, "the split path ran with \(threads) threads")
             }
