@@ -1,3 +1,4 @@
+import Foundation
 import ArgumentParser
 
 extension Exp {
@@ -10,5 +11,13 @@ extension Exp {
                 BenchFeatures.self,
                 BenchTrain.self,
             ])
+
+        /// Prints a benchmark report: one JSON object with sorted snake_case keys, or its human `summary` line.
+        static func print<Report: Encodable>(_ report: Report, summary: String, json: Bool) throws {
+            guard json else { return Swift.print(summary) }
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            Swift.print(String(decoding: try encoder.encode(report), as: UTF8.self))
+        }
     }
 }

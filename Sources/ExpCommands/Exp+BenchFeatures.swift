@@ -23,13 +23,7 @@ extension Exp.Bench {
             let files = try FeatureBenchmark.wavFiles(under: corpus)
             guard !files.isEmpty else { throw ValidationError("no .wav files under \(corpus)") }
             let report = try FeatureBenchmark.run(files: files, threads: threads)
-            if json {
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.sortedKeys]
-                print(String(decoding: try encoder.encode(report), as: UTF8.self))
-            } else {
-                print(report.summary)
-            }
+            try Exp.Bench.print(report, summary: report.summary, json: json)
         }
     }
 }

@@ -52,13 +52,7 @@ extension Exp.Bench {
             guard report.gemmCheckRelativeError < 1e-4 else {
                 throw ValidationError("BLAS kernel \(report.blasKernel) disagrees with the naive matmul (rel. error \(report.gemmCheckRelativeError))")
             }
-            if json {
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.sortedKeys]
-                print(String(decoding: try encoder.encode(report), as: UTF8.self))
-            } else {
-                print(report.summary)
-            }
+            try Exp.Bench.print(report, summary: report.summary, json: json)
         }
     }
 }

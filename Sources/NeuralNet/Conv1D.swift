@@ -78,7 +78,7 @@ public final class Conv1D: Layer {
     public let bias: Parameter
     private var cache: Cache?
     /// The tap-major weights and the PyTorch-layout weights they were made from; reused while `weight` is unchanged.
-    private var packedCache: (source: [Float], packed: [Float])?
+    private var packedCache = DerivedWeights<[Float]>()
 
     /// A convolution from `inputChannels` to `outputChannels`.
     public convenience init(inputChannels: Int, outputChannels: Int, kernelSize: Int, stride: Int = 1,
@@ -235,19 +235,19 @@ public final class Conv1D: Layer {
         return (lengths ?? [Int](repeating: t, count: n)).map { cfg.padding.leftPadding($0, span: span, stride: cfg.stride) }
     }
 
-    /// The weights as `[O, k·C]`, tap-major, matching the im2col column order (cached; see `LSTMDirection`).
+    /// The weights as `[O, k·C]`, tap-major, matching the im2col column order (kept while `weight` is unchanged).
     private func packedWeight() -> [Float] {
         let source = weight.value.storage
-        if let saved = packedCache, saved.source == source { return saved.packed }
         let (o, c, k) = (configuration.outputChannels, configuration.inputChannels, configuration.kernelSize)
-        var packed = [Float](repeating: 0, count: o * k * c)
-        for oc in 0..<o {
-            for ic in 0..<c {
-                for tap in 0..<k { packed[oc * k * c + tap * c + ic] = source[(oc * c + ic) * k + tap] }
+        return packedCache.value(of: source) {
+            var packed = [Float](repeating: 0, count: o * k * c)
+            for oc in 0..<o {
+                for ic in 0..<c {
+                    for tap in 0..<k { packed[oc * k * c + tap * c + ic] = source[(oc * c + ic) * k + tap] }
+                }
             }
+            return packed
         }
-        packedCache = (source, packed)
-        return packed
     }
 }
 

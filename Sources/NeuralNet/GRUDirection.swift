@@ -17,6 +17,10 @@ final class GRUDirection {
     let inputBias: Parameter         // bias_ih_l0 [3H]
     let hiddenBias: Parameter        // bias_hh_l0 [3H]
     var cache: Cache?
+    /// `W_hhᵀ [H, 3H]`, kept while `weight_hh` is unchanged.
+    private var recurrentKernel = DerivedWeights<[Float]>()
+    /// The per-member blocks of `W_hhᵀ` for `forwardSplittingUnits`, keyed by the member count.
+    private var unitSplitBlocks = DerivedWeights<[[Float]]>()
 
     init(inputSize: Int, hiddenSize: Int, reverse: Bool) {
         self.inputSize = inputSize
@@ -52,7 +56,8 @@ final class GRUDirection {
             return hidden
         }
         var hidden = [Float](repeating: 0, count: n * t * h)
-        let kernel = transposed(hiddenWeight.value.storage, rows: g3, columns: h)   // W_hhᵀ [H, 3H]
+        let weights = hiddenWeight.value.storage
+        let kernel = recurrentKernel.value(of: weights) { transposed(weights, rows: g3, columns: h) }   // W_hhᵀ [H, 3H]
         let chunks = min(Parallel.workers, n)
         gates.withUnsafeMutableBufferPointer { gBuffer in
         recurrent.withUnsafeMutableBufferPointer { rBuffer in
@@ -100,7 +105,8 @@ final class GRUDirection {
     /// its units of `h_t`. `nil` when the worker pool is busy.
     private func forwardSplittingUnits(gates: [Float], batch n: Int, frames t: Int, lengths: [Int]?) -> [Float]? {
         let h = hiddenSize, g3 = 3 * h
-        let blocks = unitBlocks(of: hiddenWeight.value.storage, gates: 3, units: h, members: min(Parallel.workers, h / 16))
+        let weights = hiddenWeight.value.storage, members = min(Parallel.workers, h / 16)
+        let blocks = unitSplitBlocks.value(of: weights, key: members) { unitBlocks(of: weights, gates: 3, units: h, members: members) }
         let hiddenBiasValues = hiddenBias.value.storage
         var hidden = [Float](repeating: 0, count: n * t * h)
         let ran = gates.withUnsafeBufferPointer { gBuffer in

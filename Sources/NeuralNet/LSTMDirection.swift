@@ -20,10 +20,10 @@ final class LSTMDirection {
     let inputBias: Parameter         // bias_ih_l0 [4H]
     let hiddenBias: Parameter        // bias_hh_l0 [4H]
     var cache: Cache?
-    /// `W_hhᵀ [H, 4H]` and the weights it was made from; reused while `weight_hh` is unchanged.
-    private var recurrentKernelCache: (source: [Float], kernel: [Float])?
-    /// The per-member kernels of `forwardSplittingUnits` and the weights they were made from.
-    private var unitSplitCache: (source: [Float], members: Int, kernels: [[Float]])?
+    /// `W_hhᵀ [H, 4H]`, kept while `weight_hh` is unchanged.
+    private var recurrentKernel = DerivedWeights<[Float]>()
+    /// The per-member blocks of `W_hhᵀ` for `forwardSplittingUnits`, keyed by the member count.
+    private var unitSplitBlocks = DerivedWeights<[[Float]]>()
 
     init(inputSize: Int, hiddenSize: Int, reverse: Bool) {
         self.inputSize = inputSize
@@ -148,24 +148,16 @@ final class LSTMDirection {
         return ran ? hidden : nil
     }
 
-    /// For each of `members` unit ranges of `h`, the `[H, 4·w]` block of `W_hhᵀ` holding the i, f, g, o columns of
-    /// its `w` units side by side; cached while `weight_hh` is unchanged.
+    /// For each of `members` unit ranges, the `[H, 4·w]` block of `W_hhᵀ` with the i, f, g, o columns of its units.
     private func unitSplitKernels(members: Int) -> [[Float]] {
-        let weights = hiddenWeight.value.storage
-        if let saved = unitSplitCache, saved.members == members, saved.source == weights { return saved.kernels }
-        let kernels = unitBlocks(of: weights, gates: 4, units: hiddenSize, members: members)
-        unitSplitCache = (weights, members, kernels)
-        return kernels
+        let (weights, h) = (hiddenWeight.value.storage, hiddenSize)
+        return unitSplitBlocks.value(of: weights, key: members) { unitBlocks(of: weights, gates: 4, units: h, members: members) }
     }
 
-    /// `W_hhᵀ [H, 4H]`, recomputed only when `weight_hh` changed. Comparing with the saved source is cheap: an
-    /// unchanged array still shares its buffer, and an optimizer's in-place update gives it a new one.
+    /// `W_hhᵀ [H, 4H]`.
     private func transposedRecurrentWeight() -> [Float] {
-        let weights = hiddenWeight.value.storage
-        if let saved = recurrentKernelCache, saved.source == weights { return saved.kernel }
-        let kernel = transposed(weights, rows: 4 * hiddenSize, columns: hiddenSize)
-        recurrentKernelCache = (weights, kernel)
-        return kernel
+        let (weights, h) = (hiddenWeight.value.storage, hiddenSize)
+        return recurrentKernel.value(of: weights) { transposed(weights, rows: 4 * h, columns: h) }
     }
 
     /// Backpropagates `hiddenGradient [N, T, H]` (∂L/∂h_t from the layer's outputs) through time; accumulates the

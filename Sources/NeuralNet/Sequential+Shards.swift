@@ -12,7 +12,7 @@ extension Sequential {
 
     /// The example ranges of the shards of a batch of `batch` examples (one range: the batch runs unsplit).
     func shardPlan(batch: Int) -> [Range<Int>] {
-        let shards = sharding && layers.contains(where: { $0 is any ReplicableLayer }) ? max(1, batch / Self.shardSize) : 1
+        let shards = sharding && segments.contains(where: \.replicable) ? max(1, batch / Self.shardSize) : 1
         return (0..<shards).map { Parallel.slice($0, of: shards, total: batch) }
     }
 
@@ -44,14 +44,14 @@ extension Sequential {
         }
     }
 
-    /// The ranges of consecutive layers, each either one run of replicable layers or a single other layer.
-    private var segments: [(range: Range<Int>, replicable: Bool)] {
-        var result: [(Range<Int>, Bool)] = [], start = 0
+    /// The ranges of consecutive `layers`, each either one run of replicable layers or a single other layer.
+    static func segments(of layers: [any Layer]) -> [Segment] {
+        var result: [Segment] = [], start = 0
         while start < layers.count {
             var end = start + 1
             let replicable = layers[start] is any ReplicableLayer
             if replicable { while end < layers.count && layers[end] is any ReplicableLayer { end += 1 } }
-            result.append((start..<end, replicable))
+            result.append(Segment(range: start..<end, replicable: replicable))
             start = end
         }
         return result
@@ -61,8 +61,9 @@ extension Sequential {
     func shardedForward(_ input: Tensor, lengths: [Int]?, plan: [Range<Int>], mode: Mode) -> Tensor {
         prepareReplicas(plan.count)
         let states = plan.map { rows in ShardState(input.rows(rows), lengths: lengths.map { Array($0[rows]) }) }
-        for (range, replicable) in segments {
-            if replicable {
+        for segment in segments {
+            let range = segment.range
+            if segment.replicable {
                 forEachShard(plan.count) { shard in
                     let state = states[shard]
                     for index in range {
@@ -88,9 +89,9 @@ extension Sequential {
         precondition(outputGradient.rank >= 1 && outputGradient.shape[0] == plan.last?.upperBound,
                      "Sequential.backward expects the batch of the last training forward (\(plan.last?.upperBound ?? 0)), got \(outputGradient.shape)")
         let states = plan.map { ShardState(outputGradient.rows($0), lengths: nil) }
-        for (range, replicable) in segments.reversed() {
-            let needsGradient = range.lowerBound > 0 || needsInputGradient
-            if replicable {
+        for segment in segments.reversed() {
+            let range = segment.range, needsGradient = range.lowerBound > 0 || needsInputGradient
+            if segment.replicable {
                 forEachShard(plan.count) { shard in
                     let state = states[shard]
                     for index in range.reversed() {
@@ -127,6 +128,12 @@ extension Sequential {
             }
         }
     }
+}
+
+/// Consecutive layers that run together in a sharded pass: a run of replicable layers, or one layer on the whole batch.
+struct Segment {
+    let range: Range<Int>
+    let replicable: Bool
 }
 
 /// One shard's activation (or gradient) between layers; each shard's thread touches only its own.

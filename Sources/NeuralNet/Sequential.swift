@@ -18,6 +18,8 @@ public final class Sequential {
     public let inputShape: [Int]
     /// The per-example output shape of each layer, inferred when the stack was built.
     public let outputShapes: [[Int]]
+    /// The layers grouped for sharded passes (`Sequential.segments(of:)`).
+    let segments: [Segment]
     /// Replicas of the layers for shards 1, 2, … (`replicas[s - 1][i]`; the layer itself where it is not replicable).
     var replicas: [[any Layer]] = []
     /// The example ranges of the shards of the most recent training forward (`nil`: it ran unsplit).
@@ -36,6 +38,7 @@ public final class Sequential {
         self.layers = layers
         self.inputShape = inputShape
         outputShapes = try Self.inferShapes(layers, inputShape: inputShape)
+        segments = Self.segments(of: layers)
         for (index, layer) in layers.enumerated() {
             for tensor in layer.parameters + layer.buffers { tensor.name = "\(index)." + baseName(tensor.name) }
         }
