@@ -50,8 +50,8 @@ final class GRUDirection {
         }
         BLAS.gemm(transposeB: true, m: n * t, n: g3, k: c, a: input.storage, lda: c, b: inputWeight.value.storage,
                   ldb: c, beta: 1, c: &gates, ldc: g3)
-        if !training, n < Parallel.workers, h >= 32,
-           let hidden = forwardSplittingUnits(gates: gates, batch: n, frames: t, lengths: lengths) {
+        if let members = UnitSplitLoop.members(training: training, batch: n, units: h),
+           let hidden = forwardSplittingUnits(gates: gates, batch: n, frames: t, lengths: lengths, members: members) {
             cache = nil
             return hidden
         }
@@ -103,9 +103,9 @@ final class GRUDirection {
     /// Inference on a batch smaller than the thread count (one clip at a time), split by hidden units
     /// (`UnitSplitLoop`): each member completes its units' r, z and n gates from their recurrent products and updates
     /// its units of `h_t`. `nil` when the worker pool is busy.
-    private func forwardSplittingUnits(gates: [Float], batch n: Int, frames t: Int, lengths: [Int]?) -> [Float]? {
-        let h = hiddenSize, g3 = 3 * h
-        let weights = hiddenWeight.value.storage, members = min(Parallel.workers, h / 16)
+    private func forwardSplittingUnits(gates: [Float], batch n: Int, frames t: Int, lengths: [Int]?,
+                                       members: Int) -> [Float]? {
+        let h = hiddenSize, g3 = 3 * h, weights = hiddenWeight.value.storage
         let blocks = unitSplitBlocks.value(of: weights, key: members) { unitBlocks(of: weights, gates: 3, units: h, members: members) }
         let hiddenBiasValues = hiddenBias.value.storage
         var hidden = [Float](repeating: 0, count: n * t * h)

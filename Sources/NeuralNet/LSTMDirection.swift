@@ -49,8 +49,8 @@ final class LSTMDirection {
         }
         BLAS.gemm(transposeB: true, m: n * t, n: g4, k: c, a: input.storage, lda: c, b: inputWeight.value.storage,
                   ldb: c, beta: 1, c: &gates, ldc: g4)
-        if !training, n < Parallel.workers, h >= 32,
-           let hidden = forwardSplittingUnits(gates: gates, batch: n, frames: t, lengths: lengths) {
+        if let members = UnitSplitLoop.members(training: training, batch: n, units: h),
+           let hidden = forwardSplittingUnits(gates: gates, batch: n, frames: t, lengths: lengths, members: members) {
             cache = nil
             return hidden
         }
@@ -117,9 +117,10 @@ final class LSTMDirection {
     /// Inference on a batch smaller than the thread count (one clip at a time), split by hidden units
     /// (`UnitSplitLoop`): each member adds the input projection to its units' recurrent products, applies the gate
     /// nonlinearities and updates its units of `c_t` (kept in its scratch) and `h_t`. `nil` when the pool is busy.
-    private func forwardSplittingUnits(gates: [Float], batch n: Int, frames t: Int, lengths: [Int]?) -> [Float]? {
-        let h = hiddenSize, g4 = 4 * h
-        let blocks = unitSplitKernels(members: min(Parallel.workers, h / 16))
+    private func forwardSplittingUnits(gates: [Float], batch n: Int, frames t: Int, lengths: [Int]?,
+                                       members: Int) -> [Float]? {
+        let h = hiddenSize, g4 = 4 * h, weights = hiddenWeight.value.storage
+        let blocks = unitSplitBlocks.value(of: weights, key: members) { unitBlocks(of: weights, gates: 4, units: h, members: members) }
         var hidden = stateBuffer(count: n * t * h, zeroed: lengths != nil)
         let ran = gates.withUnsafeBufferPointer { gBuffer in
             hidden.withUnsafeMutableBufferPointer { hBuffer in
@@ -146,12 +147,6 @@ final class LSTMDirection {
             }
         }
         return ran ? hidden : nil
-    }
-
-    /// For each of `members` unit ranges, the `[H, 4·w]` block of `W_hhᵀ` with the i, f, g, o columns of its units.
-    private func unitSplitKernels(members: Int) -> [[Float]] {
-        let (weights, h) = (hiddenWeight.value.storage, hiddenSize)
-        return unitSplitBlocks.value(of: weights, key: members) { unitBlocks(of: weights, gates: 4, units: h, members: members) }
     }
 
     /// `W_hhᵀ [H, 4H]`.

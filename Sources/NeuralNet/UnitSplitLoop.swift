@@ -8,6 +8,15 @@ enum UnitSplitLoop {
     /// How many time loops have run split by hidden units, process-wide (tests read it to see the path taken).
     static let runs = Atomic<Int>(0)
 
+    /// The number of members for an inference pass over `batch` examples of a layer with `units` hidden units, or
+    /// `nil` when splitting units does not pay: in training (backward wants the batch path's caches), when there are
+    /// enough examples for every thread, or when a member would get fewer than 16 units.
+    static func members(training: Bool, batch: Int, units: Int) -> Int? {
+        let threads = Parallel.workers
+        guard !training, batch < threads, units >= 32 else { return nil }
+        return min(threads, units / 16)
+    }
+
     /// Runs the loop over `batch × frames` steps and writes every state row into `hidden [N, T, H]`.
     ///
     /// `step(units, b, row, previousRow, recurrent, scratch)` handles one valid step of example `b`: `recurrent` holds
