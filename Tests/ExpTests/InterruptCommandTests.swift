@@ -23,29 +23,8 @@ import Testing
         reference.standardError = FileHandle.nullDevice
         try reference.run()
 
-        let process = Process()
-        process.executableURL = RunCommandTests.executable
-        process.arguments = ["run", workspace.spec.path, "--runs-dir", "b", "--threads", "1", "--log-format", "json"]
-        process.currentDirectoryURL = workspace.root
-        process.environment = environment
-        let events = Pipe()
-        process.standardError = events
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        var buffer = ""
-        var signalled = false
-        while true {
-            let chunk = events.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            buffer += String(decoding: chunk, as: UTF8.self)
-            if !signalled, buffer.split(separator: "\n").dropLast().contains(where: {
-                $0.contains("\"epoch\":3,\"event\":\"step_ended\"") && $0.contains("\"step\":2,")
-            }) {
-                kill(process.processIdentifier, SIGINT)
-                signalled = true
-            }
-        }
-        process.waitUntilExit()
+        let (process, buffer, signalled) = try RunCommandTests.runSignalling(SIGINT, epoch: 3, step: 2,
+                                                                             workspace: workspace, runsDirectory: "b")
         #expect(signalled, "never saw epoch 3 start: \(buffer.suffix(500))")
         #expect(process.terminationReason == .exit)
         #expect(process.terminationStatus == 130)

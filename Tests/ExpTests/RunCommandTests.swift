@@ -71,6 +71,38 @@ import Testing
                 String(decoding: errorData, as: UTF8.self))
     }
 
+    /// Runs `exp run` on the workspace's spec with JSON events into `runsDirectory`, sends `signal` once step `step`
+    /// of epoch `epoch` has ended, and reads its events to the end; returns the exited process, the events and whether
+    /// the signal was sent.
+    static func runSignalling(_ signal: Int32, epoch: Int, step: Int, workspace: Workspace,
+                              runsDirectory: String) throws -> (process: Process, events: String, signalled: Bool) {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = ["run", workspace.spec.path, "--runs-dir", runsDirectory, "--threads", "1", "--log-format", "json"]
+        process.currentDirectoryURL = workspace.root
+        process.environment = ProcessInfo.processInfo.environment.merging(
+            ["EXP_CACHE": workspace.root.appendingPathComponent("cache").path]) { $1 }
+        let events = Pipe()
+        process.standardError = events
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        var buffer = "", signalled = false
+        while true {
+            let chunk = events.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            buffer += String(decoding: chunk, as: UTF8.self)
+            // Whole lines only: the last piece may be a line still being written.
+            if !signalled, buffer.split(separator: "\n", omittingEmptySubsequences: false).dropLast().contains(where: {
+                $0.contains("\"epoch\":\(epoch),\"event\":\"step_ended\"") && $0.contains("\"step\":\(step),")
+            }) {
+                kill(process.processIdentifier, signal)
+                signalled = true
+            }
+        }
+        process.waitUntilExit()
+        return (process, buffer, signalled)
+    }
+
     @Test func executableIsBuilt() {
         #expect(FileManager.default.isExecutableFile(atPath: Self.executable.path), "\(Self.executable.path)")
     }
@@ -84,29 +116,8 @@ import Testing
         #expect(reference.error.contains("completed after 4 epochs"))
 
         // Kill the second runner with SIGKILL in the middle of epoch 3 (after its 3rd step).
-        let process = Process()
-        process.executableURL = Self.executable
-        process.arguments = ["run", workspace.spec.path, "--runs-dir", "b", "--threads", "1", "--log-format", "json"]
-        process.currentDirectoryURL = workspace.root
-        process.environment = ProcessInfo.processInfo.environment.merging(
-            ["EXP_CACHE": workspace.root.appendingPathComponent("cache").path]) { $1 }
-        let events = Pipe()
-        process.standardError = events
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        var buffer = ""
-        var killed = false
-        while !killed {
-            let chunk = events.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            buffer += String(decoding: chunk, as: UTF8.self)
-            let lines = buffer.split(separator: "\n", omittingEmptySubsequences: false)
-            if lines.dropLast().contains(where: { $0.contains("\"epoch\":3,\"event\":\"step_ended\"") && $0.contains("\"step\":3,") }) {
-                kill(process.processIdentifier, SIGKILL)
-                killed = true
-            }
-        }
-        process.waitUntilExit()
+        let (process, buffer, killed) = try Self.runSignalling(SIGKILL, epoch: 3, step: 3, workspace: workspace,
+                                                                runsDirectory: "b")
         #expect(killed, "never saw epoch 3 start: \(buffer.suffix(500))")
         #expect(process.terminationReason == .uncaughtSignal)
         let runs = workspace.root.appendingPathComponent("b/tiny")
