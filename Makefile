@@ -3,14 +3,25 @@ SWIFT   ?= swift
 PREFIX  ?= /usr/local
 CONFIG  ?= debug
 DEB_PACKAGES := pkg-config libsndfile1-dev libfftw3-dev libopenblas-dev libsoxr-dev
+TEST_PACKAGES := chromium
+# test-ecosystem builds a venv and lets DVC drive git.
+ECOSYSTEM_PACKAGES := python3-venv git
 RELEASE_EXP = $(shell $(SWIFT) build -c release --show-bin-path)/exp
 VENV    := bench/.venv
 
-.PHONY: deps build release test demo bench bench-features install clean test-ecosystem bench-compare
+.PHONY: deps test-deps apt-install build release test demo bench bench-features install clean test-ecosystem bench-compare
 
 ## deps: install the Debian -dev packages exp links against (as root), or print the command to do so.
 deps:
-	@missing=""; for p in $(DEB_PACKAGES); do \
+	@$(MAKE) --no-print-directory apt-install PACKAGES="$(DEB_PACKAGES)"
+
+## test-deps: deps plus every tool the test suite runs (Chromium renders `exp report` pages headless).
+test-deps:
+	@$(MAKE) --no-print-directory apt-install PACKAGES="$(DEB_PACKAGES) $(TEST_PACKAGES)"
+
+# apt-install: installs the missing PACKAGES as root; otherwise prints the exact command and fails.
+apt-install:
+	@missing=""; for p in $(PACKAGES); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
 	done; \
 	if [ -z "$$missing" ]; then exit 0; fi; \
@@ -28,12 +39,12 @@ build: deps
 release: deps
 	$(SWIFT) build -c release --product exp
 
-test: deps
+test: test-deps
 	$(SWIFT) test --skip FaultTests
 
 .PHONY: test-faults
 ## test-faults: kills, full disks (tmpfs mounts, as root), concurrent runners, a corrupted cache, divergence.
-test-faults: deps
+test-faults: test-deps
 	$(SWIFT) test --filter FaultTests
 
 ## demo: synthesise the demo corpus into data/demo if absent, train experiments/demo.yaml, show the run.
@@ -87,14 +98,15 @@ parity-train:
 	$(VENV)/bin/python Tests/Reference/make_train_reference.py
 
 ## test-ecosystem: real DVC, TensorBoard and MLflow (installed into $(VENV) from PyPI) read what exp exports.
-test-ecosystem: deps
+test-ecosystem:
+	@$(MAKE) --no-print-directory apt-install PACKAGES="$(DEB_PACKAGES) $(ECOSYSTEM_PACKAGES)"
 	$(SWIFT) build --product exp
 	@test -x "$(PYTHON)" || python3 -m venv $(VENV)
 	@if ! $(PYTHON) -m pip install -q -r Tests/Reference/requirements-export.txt; then \
 	  if ! $(PYTHON) -m pip download -q --no-deps -d /tmp/exp-pip-probe pip >/dev/null 2>&1; then \
 	    echo "SKIPPED test-ecosystem: the PyPI registry is unreachable, so dvc/tensorboard/mlflow cannot be installed"; exit 0; \
 	  fi; exit 1; fi; \
-	sh Tests/Ecosystem/run_ecosystem.sh "$$($(SWIFT) build --show-bin-path)/exp" "$(PYTHON)"
+	sh Tests/Ecosystem/run_ecosystem.sh "$$($(SWIFT) build --show-bin-path)/exp" "$(abspath $(PYTHON))"
 
 ## bench-compare: exp compare / exp report over 1,000 generated runs (clones of one real tiny run), release build.
 bench-compare: release

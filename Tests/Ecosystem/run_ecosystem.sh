@@ -3,7 +3,13 @@
 # Usage: run_ecosystem.sh EXP_BINARY PYTHON
 set -eu
 EXP=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-PYTHON=$2
+# Resolve a relative interpreter path before changing directory; keep the venv's own path (no symlink resolution),
+# since a venv's python finds its packages through the path it was started by.
+case $2 in
+  /*) PYTHON=$2 ;;
+  */*) PYTHON=$(pwd)/$2 ;;
+  *) PYTHON=$(command -v "$2") ;;
+esac
 HERE=$(cd "$(dirname "$0")" && pwd)
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT

@@ -52,7 +52,7 @@ import Testing
         guard let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"]
             .first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
             let message = "Chromium is not installed: this check needs it. Install it with "
-                + "`apt-get install -y chromium` (Debian/Ubuntu; .ci/run does this), then rerun."
+                + "`apt-get install -y chromium` (Debian/Ubuntu; `make test` does this as root), then rerun."
             Issue.record(Comment(rawValue: message))
             return
         }
