@@ -3,6 +3,9 @@ import Testing
 import TestSupport
 
 /// The BLAS wrapper against the naive `matmulReference`, on odd shapes and every transpose combination.
+///
+/// The kernel OpenBLAS picks for the CPU blocks and rounds each dot product its own way, so every comparison allows
+/// `RoundoffBound`: twice γ_k times `k · max|a| · max|b|` for dot products of length k.
 @Suite struct BLASTests {
     static let transposes: [(Bool, Bool)] = [(false, false), (true, false), (false, true), (true, true)]
 
@@ -19,8 +22,9 @@ import TestSupport
         let b = Self.random(tb ? [n, k] : [k, n], seed: 2)
         let product = a.matmul(b, transposeSelf: ta, transposeOther: tb)
         let comparison = product.compared(with: matmulReference(a, b, transposeA: ta, transposeB: tb))
+        let bound = RoundoffBound(terms: k, magnitude: productMagnitude(a.storage, b.storage, length: k))
         #expect(product.shape == [m, n])
-        #expect(comparison.isWithin(1e-5), "\(comparison)")
+        #expect(comparison.isWithin(bound), "\(comparison), \(bound)")
     }
 
     @Test(arguments: [0, 1, 2, 3])
@@ -49,7 +53,10 @@ import TestSupport
             #expect(bigC[offset + r * ldc + n] == 9, "gemm wrote past the row end")
         }
         let comparison = ApproximateComparison(observed, expected)
-        #expect(comparison.isWithin(1e-5), "\(comparison)")
+        // k products scaled by alpha, plus beta·C: k + 1 terms.
+        let magnitude = 0.5 * productMagnitude(a.storage, b.storage, length: k) + 2 * Double(c0.storage.map(abs).max()!)
+        let bound = RoundoffBound(terms: k + 1, magnitude: magnitude)
+        #expect(comparison.isWithin(bound), "\(comparison), \(bound)")
     }
 
     @Test(arguments: [false, true])
@@ -59,7 +66,9 @@ import TestSupport
         var y = [Float](repeating: 0, count: transpose ? 5 : 7)
         BLAS.gemv(transpose: transpose, rows: 7, cols: 5, a: a.storage, lda: 5, x: x.storage, y: &y)
         let comparison = ApproximateComparison(y, matmulReference(a, x, transposeA: transpose).storage)
-        #expect(comparison.isWithin(1e-5), "\(comparison)")
+        let k = x.count
+        let bound = RoundoffBound(terms: k, magnitude: productMagnitude(a.storage, x.storage, length: k))
+        #expect(comparison.isWithin(bound), "\(comparison), \(bound)")
     }
 
     @Test func runtimeReportsKernelAndThreads() {
@@ -78,7 +87,8 @@ import TestSupport
             let a = Self.random(ta ? [k, m] : [m, k], seed: 8), b = Self.random(tb ? [n, k] : [k, n], seed: 9)
             let comparison = a.matmul(b, transposeSelf: ta, transposeOther: tb)
                 .compared(with: matmulReference(a, b, transposeA: ta, transposeB: tb))
-            #expect(comparison.isWithin(1e-4), "\(m)×\(k)×\(n): \(comparison)")
+            let bound = RoundoffBound(terms: k, magnitude: productMagnitude(a.storage, b.storage, length: k))
+            #expect(comparison.isWithin(bound), "\(m)×\(k)×\(n): \(comparison), \(bound)")
         }
     }
 
@@ -97,6 +107,9 @@ import TestSupport
         }
         let expected = zip(matmulReference(a, b).storage, c0.storage).map(+)
         let comparison = ApproximateComparison(c, expected)
-        #expect(comparison.isWithin(1e-4), "\(comparison)")
+        // The reference rounds A·B, then adds C: k + 1 terms.
+        let magnitude = productMagnitude(a.storage, b.storage, length: k) + Double(c0.storage.map(abs).max()!)
+        let bound = RoundoffBound(terms: k + 1, magnitude: magnitude)
+        #expect(comparison.isWithin(bound), "\(comparison), \(bound)")
     }
 }
