@@ -92,6 +92,22 @@ import Testing
         }
     }
 
+    /// YAML reads `test_speakers: [5, 6]` as numbers; they name RAVDESS's two-digit actors '05' and '06'.
+    @Test func numericSpeakerIdsMatchByNumber() throws {
+        let result = try SpeakerHoldoutSplit(.init(testSpeakers: ["5", "6"], validationSpeakers: ["007"])).apply(to: corpus)
+        #expect(result.testSpeakers == ["05", "06"] && result.validationSpeakers == ["07"])
+        #expect(result.test.count == 120 && result.validation.count == 60)
+        #expect(throws: CorpusError.invalidSplit(split: "speaker_holdout", reason:
+            "speaker '05' is listed in both test_speakers and validation_speakers")) {
+            try SpeakerHoldoutSplit(.init(testSpeakers: ["5"], validationSpeakers: ["05"])).apply(to: corpus)
+        }
+        // Only digits compare as numbers: '+5' and ' 5' are names, and unknown.
+        for name in ["+5", " 5", "5a"] {
+            #expect(throws: CorpusError.self) { try SpeakerHoldoutSplit(.init(testSpeakers: [name])).apply(to: corpus) }
+        }
+        #expect(try LeaveOneSpeakerOutSplit(.init(speaker: "7")).apply(to: corpus).testSpeakers == ["07"])
+    }
+
     @Test(arguments: [2, 5, 7])
     func kFoldTestsEverySpeakerExactlyOnceWithBalancedFolds(k: Int) throws {
         var tested: [String] = []

@@ -68,7 +68,7 @@ public struct LeaveOneSpeakerOutSplit: Split {
         }
         let index: Int
         if let speaker = c.speaker {
-            guard let found = speakers.firstIndex(of: speaker) else {
+            guard let found = SpeakerPartition.match(speaker, in: speakers).flatMap({ speakers.firstIndex(of: $0) }) else {
                 throw CorpusError.invalidSplit(split: Self.kind, reason:
                     "speaker '\(speaker)' is not in corpus '\(corpus.name)'. Known speakers: " +
                     speakers.joined(separator: ", "))

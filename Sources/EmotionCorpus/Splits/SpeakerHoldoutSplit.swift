@@ -10,7 +10,8 @@ public struct SpeakerHoldoutSplit: Split {
 
     /// Options of the speaker holdout, as written in an experiment spec.
     public struct Configuration: Codable, Sendable, Equatable {
-        /// Explicit test speakers (e.g. `["23", "24"]`); when set, `test_fraction` is ignored.
+        /// Explicit test speakers (e.g. `["23", "24"]`; a number names the numeric id with the same value, `5` = `05`);
+        /// when set, `test_fraction` is ignored.
         public var testSpeakers: [String]?
         /// Explicit validation speakers; when set, `validation_fraction` is ignored.
         public var validationSpeakers: [String]?
@@ -78,28 +79,33 @@ public struct SpeakerHoldoutSplit: Split {
         let speakers = try SpeakerPartition.speakers(of: corpus, split: Self.kind)
         try SpeakerPartition.checkFraction(c.testFraction, key: "test_fraction", split: Self.kind)
         try SpeakerPartition.checkFraction(c.validationFraction, key: "validation_fraction", split: Self.kind)
-        let known = Set(speakers)
-        for (key, listed) in [("test_speakers", c.testSpeakers ?? []), ("validation_speakers", c.validationSpeakers ?? [])] {
-            if let unknown = listed.first(where: { !known.contains($0) }) {
-                throw CorpusError.invalidSplit(split: Self.kind, reason:
-                    "\(key) names speaker '\(unknown)', which is not in corpus '\(corpus.name)'. Known speakers: " +
-                    speakers.joined(separator: ", "))
+        var resolved: [String: [String]] = [:]
+        for (key, listed) in [("test_speakers", c.testSpeakers), ("validation_speakers", c.validationSpeakers)] {
+            guard let listed else { continue }
+            resolved[key] = try listed.map { name in
+                guard let speaker = SpeakerPartition.match(name, in: speakers) else {
+                    throw CorpusError.invalidSplit(split: Self.kind, reason:
+                        "\(key) names speaker '\(name)', which is not in corpus '\(corpus.name)'. Known speakers: " +
+                        speakers.joined(separator: ", "))
+                }
+                return speaker
             }
         }
-        if let both = c.testSpeakers?.first(where: { c.validationSpeakers?.contains($0) ?? false }) {
+        let (listedTest, listedValidation) = (resolved["test_speakers"], resolved["validation_speakers"])
+        if let both = listedTest?.first(where: { listedValidation?.contains($0) ?? false }) {
             throw CorpusError.invalidSplit(split: Self.kind, reason:
                 "speaker '\(both)' is listed in both test_speakers and validation_speakers")
         }
         let order = SpeakerPartition.interleaved(speakers, corpus: corpus, seed: c.seed,
                                                  balanceGender: c.balanceGender)
-        var test = Set(c.testSpeakers ?? [])
-        if c.testSpeakers == nil {
-            let fixedValidation = Set(c.validationSpeakers ?? [])
+        var test = Set(listedTest ?? [])
+        if listedTest == nil {
+            let fixedValidation = Set(listedValidation ?? [])
             let pool = order.filter { !fixedValidation.contains($0) }
             test = Set(pool.prefix(SpeakerPartition.count(c.testFraction, of: speakers.count)))
         }
-        var validation = Set(c.validationSpeakers ?? [])
-        if c.validationSpeakers == nil {
+        var validation = Set(listedValidation ?? [])
+        if listedValidation == nil {
             let pool = order.filter { !test.contains($0) }
             validation = Set(pool.prefix(SpeakerPartition.count(c.validationFraction, of: speakers.count)))
         }

@@ -14,6 +14,16 @@ enum SpeakerPartition {
         return speakers
     }
 
+    /// The corpus speaker that `listed` names: the same id, or for digits only the one numeric id with the same
+    /// number ('5' names '05'), since RAVDESS writes actors with two digits while YAML reads `[5, 6]` as numbers.
+    static func match(_ listed: String, in speakers: [String]) -> String? {
+        if speakers.contains(listed) { return listed }
+        func isDigits(_ id: String) -> Bool { !id.isEmpty && id.allSatisfy { $0.isASCII && $0.isNumber } }
+        guard isDigits(listed), let number = Int(listed) else { return nil }
+        let same = speakers.filter { isDigits($0) && Int($0) == number }
+        return same.count == 1 ? same[0] : nil
+    }
+
     /// Speakers split into male, female and unknown-gender groups (sorted), each shuffled with `random`.
     static func shuffledGroups(_ speakers: [String], corpus: Corpus, random: inout CorpusRandom,
                                balanceGender: Bool) -> [[String]] {
