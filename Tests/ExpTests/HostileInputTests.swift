@@ -124,7 +124,8 @@ import Testing
         try "{}".write(to: elsewhere.appendingPathComponent("run.json"), atomically: true, encoding: .utf8)
         try manager.createSymbolicLink(at: root.appendingPathComponent("x"), withDestinationURL: elsewhere.deletingLastPathComponent())
         let real = RunLocatorPath.real(root.path)
-        for reference in ["x", "x/r1", "../elsewhere/r1", elsewhere.path] {
+        // Names under the root; a path given as such (`elsewhere.path`) is taken wherever it lies.
+        for reference in ["x", "x/r1", "../elsewhere/r1"] {
             for arguments in [["show", reference], ["predict", "--run", reference, "clip.wav"]] {
                 let outcome = try Self.exp(arguments + ["--runs-dir", "runs"], in: directory)
                 Self.expectCleanFailure(outcome, mentions: ["Error: run directory", "resolves outside the runs root \(real)",

@@ -157,6 +157,13 @@ import Testing
         #expect(predicted.status == 0, "\(predicted.error)")
         let predictions = try JSONDecoder().decode([Prediction].self, from: Data(predicted.output.utf8))
         #expect(predictions.count == 60)
+        // A run directory given by its absolute path works from any directory, with the default runs root.
+        let elsewhere = FileManager.default.temporaryDirectory
+        let byPath = try Self.exp(["predict", "--run", runs.appendingPathComponent(id).path, "--format", "json",
+                                   workspace.root.appendingPathComponent("corpus/Actor_04").path], in: elsewhere)
+        #expect(byPath.status == 0, "\(byPath.error)")
+        let fromElsewhere = try JSONDecoder().decode([Prediction].self, from: Data(byPath.output.utf8))
+        #expect(fromElsewhere.map(\.label) == predictions.map(\.label))
     }
 
     @Test func invalidSpecIsReportedWithItsLocationAndNothingRuns() throws {

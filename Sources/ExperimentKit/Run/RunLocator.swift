@@ -1,12 +1,14 @@
 import Foundation
 
-/// Finds a run directory from what a user types after `exp show` or `exp predict --run`, never leaving the runs root.
+/// Finds a run directory from what a user types after `exp show` or `exp predict --run`: a path the user gives is
+/// taken as it is, and a name never leads out of the runs root.
 public enum RunLocator {
     /// `reference` as a path to a run directory (holding `run.json`), as `<name>/<run-id>` under `runsRoot`, or as an
     /// experiment name under `runsRoot` (its run whose `run.json` changed last).
     ///
-    /// The directory found must lie inside the runs root: a reference with `..` that climbs out, an absolute path
-    /// elsewhere, or a symlink under the root that leads out of it is refused, not followed (pass `--runs-dir` to
+    /// A path to a run directory (absolute, or relative to the working directory) is used wherever it lies, as any
+    /// tool opens the file it is given. A name looked up under the runs root must stay inside it: one with `..` that
+    /// climbs out, or a symlink under the root that leads out of it, is refused, not followed (pass `--runs-dir` to
     /// look under another root).
     /// - Throws: `RunError.outsideRunsRoot` for a reference leading out of the root, `RunError.readFailed` naming
     ///   what was looked for when nothing matches.
@@ -17,16 +19,15 @@ public enum RunLocator {
         }
         let realRoot = RunDirectory.realPath(runsRoot.path) ?? runsRoot.standardizedFileURL.path
         let manager = FileManager.default
-        var refusal: Error?
-        for candidate in [URL(fileURLWithPath: reference), runsRoot.appendingPathComponent(reference)]
-        where manager.fileExists(atPath: candidate.appendingPathComponent("run.json").path) {
-            do {
-                return try confined(candidate, root: realRoot, reference: reference)
-            } catch {
-                refusal = refusal ?? error
-            }
+        let path = URL(fileURLWithPath: reference)
+        if manager.fileExists(atPath: path.appendingPathComponent("run.json").path),
+           let real = RunDirectory.realPath(path.standardizedFileURL.path) {
+            return URL(fileURLWithPath: real)
         }
-        if let refusal { throw refusal }
+        let named = runsRoot.appendingPathComponent(reference)
+        if manager.fileExists(atPath: named.appendingPathComponent("run.json").path) {
+            return try confined(named, root: realRoot, reference: reference)
+        }
         let experiment = try confined(runsRoot.appendingPathComponent(reference), root: realRoot, reference: reference,
                                       mustExist: false)
         let names = (try? manager.contentsOfDirectory(atPath: experiment.path)) ?? []
