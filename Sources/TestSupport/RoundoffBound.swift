@@ -50,6 +50,9 @@ public func productMagnitude(_ a: [Float], _ b: [Float], length k: Int) -> Doubl
     Double(k) * Double(a.map(abs).max() ?? 0) * Double(b.map(abs).max() ?? 0)
 }
 
+/// The largest `|x|` of `values`, as a Double (0 when empty).
+public func largestMagnitude(_ values: [Float]) -> Double { Double(values.map(abs).max() ?? 0) }
+
 extension ApproximateComparison {
     /// Whether every element's difference is within `bound`.
     public func isWithin(_ bound: RoundoffBound) -> Bool { maxDifference <= bound.value }
