@@ -1,5 +1,5 @@
 /// A validated experiment: the component specs a runner builds from, and the resolved spec (defaults filled in)
-/// that names and records the run. See `docs/spec.md` for every key and default.
+/// that names and records the run. See `docs/specs.md` for every key and default.
 public struct ExperimentSpec: Sendable {
     /// The file the spec was loaded from.
     public var file: String

@@ -1,4 +1,4 @@
-/// What a spec gets for each omitted section (documented in `docs/spec.md`).
+/// What a spec gets for each omitted section (documented in `docs/specs.md`).
 enum Defaults {
     /// Locations of default values name no file line, so errors in them read `<default>:1:1`.
     static let location = SourceLocation(file: "<default>", line: 1, column: 1)

@@ -1,6 +1,6 @@
 /// Upper bounds on the spec values that size memory, far above any real experiment, so that a huge but well-typed
 /// value (`units: 9223372036854775807`, `duration: 1e30`) is a located error instead of an integer overflow trap or
-/// a failed allocation while the model or the features are built. See `docs/spec.md`, "Limits".
+/// a failed allocation while the model or the features are built. See `docs/specs.md`, "Limits".
 public enum SpecLimits {
     /// Largest value of each size-like option, wherever it appears in a spec (any section, any component).
     public static let maxima: [String: Double] = [
