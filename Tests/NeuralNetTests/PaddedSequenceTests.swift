@@ -54,11 +54,19 @@ import TestSupport
         let (yj, dxj, gradsj) = Self.run(joined, Tensor(shape: [1, 12, c], storage: valid), lengths: nil,
                                          upstream: Tensor(shape: [1, 12, c], storage: validUpstream))
         let keep = { (t: Tensor) in (0..<3).flatMap { Self.clip(t, example: $0, frames: lengths[$0]).storage } }
+        // The padded and the joined layouts sum the 12 valid frames in different orders: the statistics, then the
+        // backward's two sums over frames (depth 2). Each term is taken as at most the result's largest entry.
+        func bound(_ expected: [Float]) -> RoundoffBound {
+            RoundoffBound(terms: 12, magnitude: 12 * largestMagnitude(expected), depth: 2)
+        }
         let yc = ApproximateComparison(keep(y), yj.storage), dxc = ApproximateComparison(keep(dx), dxj.storage)
-        #expect(yc.isWithin(1e-5), "\(yc)")
-        #expect(dxc.isWithin(1e-4), "\(dxc)")
-        for (g, gj) in zip(grads, gradsj) { #expect(ApproximateComparison(g, gj).isWithin(1e-5)) }
-        #expect(ApproximateComparison(padded.runningVariance.value.storage, joined.runningVariance.value.storage).isWithin(1e-6))
+        #expect(yc.isWithin(bound(yj.storage)), "\(yc), \(bound(yj.storage))")
+        #expect(dxc.isWithin(bound(dxj.storage)), "\(dxc), \(bound(dxj.storage))")
+        for (g, gj) in zip(grads, gradsj) {
+            #expect(ApproximateComparison(g, gj).isWithin(bound(gj)), "\(ApproximateComparison(g, gj)), \(bound(gj))")
+        }
+        let variance = joined.runningVariance.value.storage
+        #expect(ApproximateComparison(padded.runningVariance.value.storage, variance).isWithin(bound(variance)))
         // Padded frames output zeros and receive no gradient.
         for (b, length) in lengths.enumerated() {
             let padding = ((b * 7 + length) * c)..<((b + 1) * 7 * c)
