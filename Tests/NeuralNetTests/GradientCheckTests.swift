@@ -26,6 +26,10 @@ import TestSupport
     /// rounding of the objective (about 1e-4 absolute at h = 1e-3), so they use a larger step; truncation error
     /// stays O(h²).
     static let recurrentStep: Float = 1e-2
+    /// Normalizations over many values and the transformer's chain of two layer norms, attention and a feed-forward
+    /// block round the Float32 objective to about 1e-5 of its size, i.e. about 2e-3 absolute in a central difference
+    /// at h = 1e-3; their smooth maps take the larger step too.
+    static let smoothChainStep: Float = 1e-2
 
     static let cases: [Case] = [
         Case("dense", [2, 5]) { Dense(inputSize: 5, outputSize: 3) },
@@ -41,6 +45,34 @@ import TestSupport
             Conv1D(inputChannels: 5, outputChannels: 3, kernelSize: 3, stride: 2, padding: .same)
         },
         Case("maxpool1d", [2, 7, 5]) { MaxPool1D(poolSize: 2) },
+        Case("conv2d valid", [2, 5, 4, 3]) { Conv2D(inputChannels: 3, outputChannels: 2, kernelSize: Size2D(3, 2)) },
+        Case("conv2d same stride masked", [2, 7, 5, 3], lengths: [7, 4]) {
+            Conv2D(inputChannels: 3, outputChannels: 2, kernelSize: Size2D(square: 3), stride: Size2D(2, 2), padding: .same)
+        },
+        Case("maxpool2d same masked", [2, 7, 5, 3], lengths: [5, 7]) {
+            MaxPool2D(poolSize: Size2D(3, 2), stride: Size2D(2, 1), padding: .same)
+        },
+        Case("avgpool2d same masked", [2, 7, 5, 3], lengths: [7, 3]) {
+            AveragePool2D(poolSize: Size2D(square: 3), stride: Size2D(2, 2), padding: .same)
+        },
+        Case("batchnorm2d masked", [3, 5, 4, 3], lengths: [5, 2, 4], step: smoothChainStep) { BatchNorm2D(featureCount: 3) },
+        Case("expand channels", [2, 7, 5]) { ExpandChannels() },
+        Case("merge frequency", [2, 7, 5, 3]) { MergeFrequency() },
+        Case("residual conv2d projection masked", [2, 7, 5, 3], lengths: [7, 4]) {
+            try! Residual([Conv2D(inputChannels: 3, outputChannels: 2, kernelSize: Size2D(square: 3), stride: Size2D(2, 1), padding: .same),
+                           Tanh()], inputShape: [7, 5, 3])
+        },
+        Case("residual identity dense", [2, 7, 5]) {
+            try! Residual([Dense(inputSize: 5, outputSize: 4), Tanh(), Dense(inputSize: 4, outputSize: 5)], inputShape: [7, 5])
+        },
+        Case("residual vector projection", [3, 5]) { try! Residual([Dense(inputSize: 5, outputSize: 4)], inputShape: [5]) },
+        Case("transformer post-norm relu masked", [2, 5, 6], lengths: [5, 3], step: smoothChainStep) {
+            TransformerEncoderLayer(.init(modelSize: 6, heads: 2, feedForwardSize: 7, dropout: 0))
+        },
+        Case("transformer pre-norm gelu masked", [2, 5, 6], lengths: [2, 5], step: smoothChainStep) {
+            TransformerEncoderLayer(.init(modelSize: 6, heads: 3, feedForwardSize: 7, dropout: 0, activation: .gelu, normFirst: true))
+        },
+        Case("positional encoding masked", [2, 7, 6], lengths: [7, 3]) { PositionalEncoding() },
         Case("maxpool1d same stride 1 masked", [2, 7, 5], lengths: [5, 7]) { MaxPool1D(poolSize: 3, stride: 1, padding: .same) },
         Case("avgpool1d same", [2, 7, 5]) { AveragePool1D(poolSize: 2, padding: .same) },
         Case("avgpool1d masked", [2, 7, 5], lengths: [3, 6]) { AveragePool1D(poolSize: 2) },
