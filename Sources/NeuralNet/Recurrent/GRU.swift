@@ -19,7 +19,7 @@
 /// Parameters, per direction, use PyTorch names and layouts: `weight_ih_l0 [3H, C]`, `weight_hh_l0 [3H, H]`,
 /// `bias_ih_l0 [3H]`, `bias_hh_l0 [3H]`, with the suffix `_reverse` for the backward direction.
 public final class GRU: Layer {
-    /// The options of an GRU layer (YAML type `lstm`).
+    /// The options of a GRU layer (YAML type `gru`).
     public struct Configuration: Codable, Sendable, Equatable {
         /// Channels `C` of the input frames (> 0).
         public var inputSize: Int
@@ -66,9 +66,7 @@ public final class GRU: Layer {
 
     /// The options this layer was built with.
     public let configuration: Configuration
-    private let directions: [GRUDirection]
-    private var inputShape: [Int]?
-    private var lengths: [Int]?
+    private let stack: RecurrentStack
 
     /// A GRU from `inputSize` channels to `hiddenSize` units per direction.
     public convenience init(inputSize: Int, hiddenSize: Int, returnSequences: Bool = false, bidirectional: Bool = false) {
@@ -78,10 +76,9 @@ public final class GRU: Layer {
 
     /// A layer built from `configuration`, initialised from a generator seeded with 0.
     public init(_ configuration: Configuration) {
-        precondition(configuration.inputSize > 0 && configuration.hiddenSize > 0,
-                     "GRU sizes must be > 0, got \(configuration.inputSize)→\(configuration.hiddenSize)")
         self.configuration = configuration
-        directions = (configuration.bidirectional ? [false, true] : [false]).map {
+        stack = RecurrentStack(name: "GRU", inputSize: configuration.inputSize, hiddenSize: configuration.hiddenSize,
+                               returnSequences: configuration.returnSequences, bidirectional: configuration.bidirectional) {
             GRUDirection(inputSize: configuration.inputSize, hiddenSize: configuration.hiddenSize, reverse: $0)
         }
         var generator = RandomGenerator(seed: 0)
@@ -89,95 +86,27 @@ public final class GRU: Layer {
     }
 
     /// `weight_ih_l0, weight_hh_l0, bias_ih_l0, bias_hh_l0`, then the `_reverse` four (PyTorch order).
-    public var parameters: [Parameter] { directions.flatMap(\.parameters) }
+    public var parameters: [Parameter] { stack.parameters }
 
     public func resetParameters(using generator: inout RandomGenerator) {
-        let (c, h, cfg) = (configuration.inputSize, configuration.hiddenSize, configuration)
-        for direction in directions {
-            // PyTorch-style uniform uses fan-in H for every tensor, as nn.GRU does.
-            let torchStyle = { (i: Initializer, fanIn: Int) in i == .torchUniform ? h : fanIn }
-            direction.inputWeight.value = cfg.kernelInitializer.make(
-                shape: [3 * h, c], fanIn: torchStyle(cfg.kernelInitializer, c), fanOut: 3 * h, using: &generator)
-            direction.hiddenWeight.value = cfg.recurrentInitializer.make(
-                shape: [3 * h, h], fanIn: torchStyle(cfg.recurrentInitializer, h), fanOut: 3 * h, using: &generator)
-            direction.inputBias.value = cfg.biasInitializer.make(shape: [3 * h], fanIn: h, fanOut: 3 * h, using: &generator)
-            direction.hiddenBias.value = cfg.biasInitializer.make(shape: [3 * h], fanIn: h, fanOut: 3 * h, using: &generator)
-        }
+        let cfg = configuration
+        stack.resetParameters(kernel: cfg.kernelInitializer, recurrent: cfg.recurrentInitializer, bias: cfg.biasInitializer,
+                              using: &generator)
     }
 
-    public func outputShape(for inputShape: [Int]) throws -> [Int] {
-        let c = configuration.inputSize
-        guard inputShape.count == 2, inputShape[1] == c else {
-            throw ShapeError("GRU expects a [T, \(c)] sequence input, got \(describe(inputShape))")
-        }
-        let width = directions.count * configuration.hiddenSize
-        return configuration.returnSequences ? [inputShape[0], width] : [width]
-    }
+    public func outputShape(for inputShape: [Int]) throws -> [Int] { try stack.outputShape(for: inputShape) }
 
-    public func flopsPerExample(inputShape: [Int]) -> Int {
-        let (c, h) = (configuration.inputSize, configuration.hiddenSize)
-        return directions.count * 2 * (inputShape.first ?? 0) * 3 * h * (c + h)
-    }
+    public func flopsPerExample(inputShape: [Int]) -> Int { stack.flopsPerExample(inputShape: inputShape) }
 
     public func forward(_ input: Tensor, mode: Mode) -> Tensor { forward(input, lengths: nil, mode: mode).output }
 
     public func forward(_ input: Tensor, lengths: [Int]?, mode: Mode) -> (output: Tensor, lengths: [Int]?) {
-        let (c, h) = (configuration.inputSize, configuration.hiddenSize)
-        precondition(input.rank == 3 && input.shape[2] == c, "GRU expects [N, T, \(c)], got \(input.shape)")
-        let (n, t) = (input.shape[0], input.shape[1])
-        validateLengths(lengths, batch: n, frames: t, layer: "GRU")
-        precondition(t > 0, "GRU needs at least one frame, got \(input.shape)")
-        inputShape = mode == .training ? input.shape : nil
-        self.lengths = lengths
-        let states = directions.map { $0.forward(input, lengths: lengths, training: mode == .training) }
-        let width = directions.count * h
-        if configuration.returnSequences {
-            // One direction and no padding: the state sequence is the output, no interleaving needed.
-            if states.count == 1 && lengths == nil { return (Tensor(shape: [n, t, width], storage: states[0]), nil) }
-            var output = [Float](repeating: 0, count: n * t * width)
-            for (d, hidden) in states.enumerated() {
-                for b in 0..<n {
-                    for time in 0..<min(t, lengths?[b] ?? t) {
-                        for j in 0..<h { output[(b * t + time) * width + d * h + j] = hidden[(b * t + time) * h + j] }
-                    }
-                }
-            }
-            return (Tensor(shape: [n, t, width], storage: output), lengths)
-        }
-        var output = [Float](repeating: 0, count: n * width)
-        for (d, hidden) in states.enumerated() {
-            let last = directions[d].reverse ? 0 : t - 1
-            for b in 0..<n {
-                for j in 0..<h { output[b * width + d * h + j] = hidden[(b * t + last) * h + j] }
-            }
-        }
-        return (Tensor(shape: [n, width], storage: output), nil)
+        stack.forward(input, lengths: lengths, mode: mode)
     }
 
     public func backward(_ outputGradient: Tensor) -> Tensor { backward(outputGradient, needsInputGradient: true) }
 
     public func backward(_ outputGradient: Tensor, needsInputGradient: Bool) -> Tensor {
-        guard let inputShape else { preconditionFailure("GRU.backward called without a training forward") }
-        let (n, t, h) = (inputShape[0], inputShape[1], configuration.hiddenSize)
-        let width = directions.count * h
-        let expected = configuration.returnSequences ? [n, t, width] : [n, width]
-        precondition(outputGradient.shape == expected, "GRU.backward expects \(expected), got \(outputGradient.shape)")
-        var inputGradient = [Float](repeating: 0, count: needsInputGradient ? inputShape.reduce(1, *) : 0)
-        for (d, direction) in directions.enumerated() {
-            var hiddenGradient = [Float](repeating: 0, count: n * t * h)
-            for b in 0..<n {
-                if configuration.returnSequences {
-                    // Padded steps output constant zeros, so their upstream gradient does not reach the state.
-                    for time in 0..<min(t, lengths?[b] ?? t) {
-                        for j in 0..<h { hiddenGradient[(b * t + time) * h + j] = outputGradient.storage[(b * t + time) * width + d * h + j] }
-                    }
-                } else {
-                    let last = direction.reverse ? 0 : t - 1
-                    for j in 0..<h { hiddenGradient[(b * t + last) * h + j] = outputGradient.storage[b * width + d * h + j] }
-                }
-            }
-            direction.backward(hiddenGradient, into: &inputGradient, needsInputGradient: needsInputGradient)
-        }
-        return needsInputGradient ? Tensor(shape: inputShape, storage: inputGradient) : Tensor(shape: [0])
+        stack.backward(outputGradient, needsInputGradient: needsInputGradient)
     }
 }

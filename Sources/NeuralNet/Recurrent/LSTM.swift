@@ -67,9 +67,7 @@ public final class LSTM: Layer {
 
     /// The options this layer was built with.
     public let configuration: Configuration
-    private let directions: [LSTMDirection]
-    private var inputShape: [Int]?
-    private var lengths: [Int]?
+    private let stack: RecurrentStack
 
     /// An LSTM from `inputSize` channels to `hiddenSize` units per direction.
     public convenience init(inputSize: Int, hiddenSize: Int, returnSequences: Bool = false, bidirectional: Bool = false) {
@@ -79,10 +77,9 @@ public final class LSTM: Layer {
 
     /// A layer built from `configuration`, initialised from a generator seeded with 0.
     public init(_ configuration: Configuration) {
-        precondition(configuration.inputSize > 0 && configuration.hiddenSize > 0,
-                     "LSTM sizes must be > 0, got \(configuration.inputSize)→\(configuration.hiddenSize)")
         self.configuration = configuration
-        directions = (configuration.bidirectional ? [false, true] : [false]).map {
+        stack = RecurrentStack(name: "LSTM", inputSize: configuration.inputSize, hiddenSize: configuration.hiddenSize,
+                               returnSequences: configuration.returnSequences, bidirectional: configuration.bidirectional) {
             LSTMDirection(inputSize: configuration.inputSize, hiddenSize: configuration.hiddenSize, reverse: $0)
         }
         var generator = RandomGenerator(seed: 0)
@@ -90,103 +87,31 @@ public final class LSTM: Layer {
     }
 
     /// `weight_ih_l0, weight_hh_l0, bias_ih_l0, bias_hh_l0`, then the `_reverse` four (PyTorch order).
-    public var parameters: [Parameter] { directions.flatMap(\.parameters) }
+    public var parameters: [Parameter] { stack.parameters }
 
     public func resetParameters(using generator: inout RandomGenerator) {
-        let (c, h, cfg) = (configuration.inputSize, configuration.hiddenSize, configuration)
-        for direction in directions {
-            // PyTorch-style uniform uses fan-in H for every tensor, as nn.LSTM does.
-            let torchStyle = { (i: Initializer, fanIn: Int) in i == .torchUniform ? h : fanIn }
-            direction.inputWeight.value = cfg.kernelInitializer.make(
-                shape: [4 * h, c], fanIn: torchStyle(cfg.kernelInitializer, c), fanOut: 4 * h, using: &generator)
-            direction.hiddenWeight.value = cfg.recurrentInitializer.make(
-                shape: [4 * h, h], fanIn: torchStyle(cfg.recurrentInitializer, h), fanOut: 4 * h, using: &generator)
-            direction.inputBias.value = cfg.biasInitializer.make(shape: [4 * h], fanIn: h, fanOut: 4 * h, using: &generator)
-            direction.hiddenBias.value = cfg.biasInitializer.make(shape: [4 * h], fanIn: h, fanOut: 4 * h, using: &generator)
-            if cfg.unitForgetBias {
-                for j in h..<(2 * h) { direction.inputBias.value.storage[j] = 1 }
-            }
+        let (cfg, h) = (configuration, configuration.hiddenSize)
+        stack.resetParameters(kernel: cfg.kernelInitializer, recurrent: cfg.recurrentInitializer, bias: cfg.biasInitializer,
+                              using: &generator)
+        if configuration.unitForgetBias {
+            // The forget gate is the second block of bias_ih (gate order i, f, g, o).
+            for direction in stack.directions { for j in h..<(2 * h) { direction.inputBias.value.storage[j] = 1 } }
         }
     }
 
-    public func outputShape(for inputShape: [Int]) throws -> [Int] {
-        let c = configuration.inputSize
-        guard inputShape.count == 2, inputShape[1] == c else {
-            throw ShapeError("LSTM expects a [T, \(c)] sequence input, got \(describe(inputShape))")
-        }
-        let width = directions.count * configuration.hiddenSize
-        return configuration.returnSequences ? [inputShape[0], width] : [width]
-    }
+    public func outputShape(for inputShape: [Int]) throws -> [Int] { try stack.outputShape(for: inputShape) }
 
-    public func flopsPerExample(inputShape: [Int]) -> Int {
-        let (c, h) = (configuration.inputSize, configuration.hiddenSize)
-        return directions.count * 2 * (inputShape.first ?? 0) * 4 * h * (c + h)
-    }
+    public func flopsPerExample(inputShape: [Int]) -> Int { stack.flopsPerExample(inputShape: inputShape) }
 
     public func forward(_ input: Tensor, mode: Mode) -> Tensor { forward(input, lengths: nil, mode: mode).output }
 
     public func forward(_ input: Tensor, lengths: [Int]?, mode: Mode) -> (output: Tensor, lengths: [Int]?) {
-        let (c, h) = (configuration.inputSize, configuration.hiddenSize)
-        precondition(input.rank == 3 && input.shape[2] == c, "LSTM expects [N, T, \(c)], got \(input.shape)")
-        let (n, t) = (input.shape[0], input.shape[1])
-        validateLengths(lengths, batch: n, frames: t, layer: "LSTM")
-        precondition(t > 0, "LSTM needs at least one frame, got \(input.shape)")
-        inputShape = mode == .training ? input.shape : nil
-        self.lengths = lengths
-        let states = directions.map { $0.forward(input, lengths: lengths, training: mode == .training) }
-        let width = directions.count * h
-        if configuration.returnSequences {
-            // One direction and no padding: the state sequence is the output, no interleaving needed.
-            if states.count == 1 && lengths == nil { return (Tensor(shape: [n, t, width], storage: states[0]), nil) }
-            var output = [Float](repeating: 0, count: n * t * width)
-            for (d, hidden) in states.enumerated() {
-                for b in 0..<n {
-                    for time in 0..<min(t, lengths?[b] ?? t) {
-                        for j in 0..<h { output[(b * t + time) * width + d * h + j] = hidden[(b * t + time) * h + j] }
-                    }
-                }
-            }
-            return (Tensor(shape: [n, t, width], storage: output), lengths)
-        }
-        var output = [Float](repeating: 0, count: n * width)
-        for (d, hidden) in states.enumerated() {
-            let last = directions[d].reverse ? 0 : t - 1
-            for b in 0..<n {
-                for j in 0..<h { output[b * width + d * h + j] = hidden[(b * t + last) * h + j] }
-            }
-        }
-        return (Tensor(shape: [n, width], storage: output), nil)
+        stack.forward(input, lengths: lengths, mode: mode)
     }
 
     public func backward(_ outputGradient: Tensor) -> Tensor { backward(outputGradient, needsInputGradient: true) }
 
     public func backward(_ outputGradient: Tensor, needsInputGradient: Bool) -> Tensor {
-        guard let inputShape else { preconditionFailure("LSTM.backward called without a training forward") }
-        let (n, t, h) = (inputShape[0], inputShape[1], configuration.hiddenSize)
-        let width = directions.count * h
-        let expected = configuration.returnSequences ? [n, t, width] : [n, width]
-        precondition(outputGradient.shape == expected, "LSTM.backward expects \(expected), got \(outputGradient.shape)")
-        var inputGradient = [Float](repeating: 0, count: needsInputGradient ? inputShape.reduce(1, *) : 0)
-        for (d, direction) in directions.enumerated() {
-            if configuration.returnSequences && directions.count == 1 && lengths == nil {
-                // The output is the state sequence itself, so its gradient is ∂L/∂h as it stands.
-                direction.backward(outputGradient.storage, into: &inputGradient, needsInputGradient: needsInputGradient)
-                continue
-            }
-            var hiddenGradient = [Float](repeating: 0, count: n * t * h)
-            for b in 0..<n {
-                if configuration.returnSequences {
-                    // Padded steps output constant zeros, so their upstream gradient does not reach the state.
-                    for time in 0..<min(t, lengths?[b] ?? t) {
-                        for j in 0..<h { hiddenGradient[(b * t + time) * h + j] = outputGradient.storage[(b * t + time) * width + d * h + j] }
-                    }
-                } else {
-                    let last = direction.reverse ? 0 : t - 1
-                    for j in 0..<h { hiddenGradient[(b * t + last) * h + j] = outputGradient.storage[b * width + d * h + j] }
-                }
-            }
-            direction.backward(hiddenGradient, into: &inputGradient, needsInputGradient: needsInputGradient)
-        }
-        return needsInputGradient ? Tensor(shape: inputShape, storage: inputGradient) : Tensor(shape: [0])
+        stack.backward(outputGradient, needsInputGradient: needsInputGradient)
     }
 }
