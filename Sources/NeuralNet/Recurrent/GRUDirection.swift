@@ -124,7 +124,7 @@ final class GRUDirection: RecurrentDirection {
     /// ∂L/∂input into `inputGradient [N, T, C]`.
     override func backward(_ hiddenGradient: [Float], into inputGradient: inout [Float], needsInputGradient: Bool) {
         guard let cache else { preconditionFailure("GRU.backward called without a training forward") }
-        let (n, t, c, h) = (cache.input.shape[0], cache.input.shape[1], inputSize, hiddenSize)
+        let (n, t, h) = (cache.input.shape[0], cache.input.shape[1], hiddenSize)
         let g3 = 3 * h
         var inputSide = [Float](repeating: 0, count: n * t * g3), hiddenSide = [Float](repeating: 0, count: n * t * g3)
         let chunks = min(Parallel.workers, n)
