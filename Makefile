@@ -78,7 +78,8 @@ bench-features: release
 	env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 \
 	  $(PYTHON) bench/peers/librosa_features.py --corpus "$$corpus" --compare $(BENCH_DIR)/exp-1.json $(BENCH_DIR)/exp-2.json
 
-## bench-train: exp vs PyTorch vs Keras (TF CPU) training the default model, 2 threads, back to back, with ratios.
+## bench-train: exp vs PyTorch vs Keras (TF CPU) training the default model, 2 threads, back to back, with ratios;
+## then exp vs PyTorch on a small 2-D CNN over 64 log-mel bands.
 ## Installs torch / tensorflow-cpu / keras into $(VENV) when missing (VENV must exist: python3 -m venv $(VENV)).
 TRAIN_PEERS := torch==2.15.0 tensorflow-cpu==2.21.0 keras==3.15.1
 bench-train: release
@@ -90,6 +91,10 @@ bench-train: release
 	env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE $(VENV)/bin/python bench/peers/keras_train.py --threads 2 --json > $(BENCH_DIR)/train-keras.json
 	env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE $(VENV)/bin/python bench/peers/torch_train.py --threads 2 \
 	  --compare $(BENCH_DIR)/train-exp.json $(BENCH_DIR)/train-keras.json
+	$(RELEASE_EXP) bench train --model cnn2d --features 64 --threads 2 --json > $(BENCH_DIR)/train-cnn2d-exp.json
+	$(RELEASE_EXP) bench train --model cnn2d --features 64 --threads 2
+	env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE $(VENV)/bin/python bench/peers/torch_train.py --model cnn2d --features 64 \
+	  --threads 2 --compare $(BENCH_DIR)/train-cnn2d-exp.json
 
 ## parity: regenerate the PyTorch golden data (never run by tests or CI); parity-train proves checkpoint interop.
 .PHONY: bench-train parity parity-train

@@ -15,6 +15,8 @@ extension Exp.Bench {
                 prints the kernel that ran.
                 """)
 
+        @Option(help: "Network: default (2 × Conv1D, 2 × LSTM, Dense) or cnn2d (a small 2-D CNN; use --features 64).")
+        var model = "default"
         @Option(help: "Examples per training step.") var batch = 32
         @Option(help: "Frames per example (T).") var frames = 301
         @Option(help: "Features per frame (C).") var features = 40
@@ -28,6 +30,10 @@ extension Exp.Bench {
             for (name, value) in [("--batch", batch), ("--features", features), ("--classes", classes),
                                   ("--threads", threads), ("--steps", steps)] where value <= 0 {
                 throw ValidationError("\(name) must be > 0, got \(value)")
+            }
+            guard TrainingBenchmark.Options.Model(rawValue: model) != nil else {
+                throw ValidationError("--model must be one of "
+                    + TrainingBenchmark.Options.Model.allCases.map(\.rawValue).joined(separator: ", ") + ", got '\(model)'")
             }
             guard frames >= 20 else { throw ValidationError("--frames must be >= 20 for the default model, got \(frames)") }
         }
@@ -46,6 +52,7 @@ extension Exp.Bench {
                                       + String(cString: strerror(errno)) + " (or pass --keep-blas-env)")
             }
             var options = TrainingBenchmark.Options()
+            options.model = TrainingBenchmark.Options.Model(rawValue: model) ?? .defaultStack
             (options.batch, options.frames, options.features, options.classes) = (batch, frames, features, classes)
             (options.threads, options.steps) = (threads, steps)
             let report = try TrainingBenchmark.run(options)

@@ -17,10 +17,21 @@ extension ExperimentSpec {
     ///
     /// - Throws: `SpecErrors` naming the first layer that cannot take its input, at that layer's line.
     public func buildModel(registries: Registries, inputShape: [Int], seed: UInt64? = nil) throws -> Sequential {
-        let table = registries.layers
+        let built = try Self.buildLayers(layers, inputShape: inputShape, table: registries.layers, nested: false)
+        do {
+            return try Sequential(built, inputShape: inputShape, seed: seed)
+        } catch let error as ShapeError {
+            throw SpecErrors([.invalidValue(tree["model"]?.location ?? Defaults.location, path: "model.layers", message: "\(error)")])
+        }
+    }
+
+    /// Builds `specs` in order from `inputShape`, checking each layer's output shape; `nested` lists (residual
+    /// blocks) never hold the model's last layer.
+    static func buildLayers(_ specs: [ComponentSpec], inputShape: [Int], table: Registry<[any Layer], LayerContext>,
+                            nested: Bool) throws -> [any Layer] {
         var shape = inputShape
         var built: [any Layer] = []
-        for (index, spec) in layers.enumerated() {
+        for (index, spec) in specs.enumerated() {
             let incoming = shape
             let parameters = SpecLimits.parameterEstimate(spec, input: incoming)
             guard parameters <= Double(SpecLimits.maxLayerParameters) else {
@@ -29,7 +40,10 @@ extension ExperimentSpec {
                     + "\(SpecLimits.maxLayerParameters)")])
             }
             do {
-                let stage = try table.make(spec, context: LayerContext(inputShape: incoming, isLast: index == layers.count - 1))
+                let context = LayerContext(inputShape: incoming, isLast: !nested && index == specs.count - 1, spec: spec) {
+                    try buildLayers($0, inputShape: $1, table: table, nested: true)
+                }
+                let stage = try table.make(spec, context: context)
                 for layer in stage { shape = try layer.outputShape(for: shape) }
                 let values = shape.reduce(1.0) { $0 * Double($1) }
                 guard values <= Double(SpecLimits.maxActivationValues) else {
@@ -46,10 +60,6 @@ extension ExperimentSpec {
                                                 message: error.optionMessage)])
             }
         }
-        do {
-            return try Sequential(built, inputShape: inputShape, seed: seed)
-        } catch let error as ShapeError {
-            throw SpecErrors([.invalidValue(tree["model"]?.location ?? Defaults.location, path: "model.layers", message: "\(error)")])
-        }
+        return built
     }
 }

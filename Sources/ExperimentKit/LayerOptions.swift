@@ -9,11 +9,35 @@ public struct LayerContext: Sendable {
     public var inputShape: [Int]
     /// Whether this is the last layer of the stack (its `softmax` activation is left to the loss).
     public var isLast: Bool
+    /// The layer's spec, for factories that build nested layers from it (`residual`).
+    public var spec: ComponentSpec?
+    /// Builds a nested layer list for an input shape with the model's registry, checking shapes and reporting errors
+    /// at the nested layers' own paths and lines.
+    public var buildLayers: (@Sendable (_ specs: [ComponentSpec], _ inputShape: [Int]) throws -> [any Layer])?
 
     /// Creates a context.
-    public init(inputShape: [Int], isLast: Bool) {
+    public init(inputShape: [Int], isLast: Bool, spec: ComponentSpec? = nil,
+                buildLayers: (@Sendable ([ComponentSpec], [Int]) throws -> [any Layer])? = nil) {
         self.inputShape = inputShape
         self.isLast = isLast
+        self.spec = spec
+        self.buildLayers = buildLayers
+    }
+
+    /// The nested layers listed under `key` of this layer's spec, built for this layer's input shape.
+    ///
+    /// - Throws: `SpecErrors` from the nested layers, or a `LayerOptionError` if nesting is not available.
+    func nestedLayers(_ key: String) throws -> [any Layer] {
+        guard let spec, let buildLayers else {
+            throw LayerOptionError(optionKey: key, optionMessage: "\(key) can only be built inside a model")
+        }
+        guard let items = spec.options[key]?.items, !items.isEmpty else {
+            throw LayerOptionError(optionKey: key, optionMessage: "\(key) must list at least one layer")
+        }
+        let specs = try items.enumerated().map { index, item in
+            try ComponentSpec(node: item, path: SpecPath.index(SpecPath.key(spec.path, key), index), kind: .layer)
+        }
+        return try buildLayers(specs, inputShape)
     }
 }
 

@@ -30,6 +30,27 @@ extension Registries {
         "flatten": Registration(EmptyConfiguration.self, "[T, C] → [T·C]") { _, _ in [Flatten()] },
         "global_average_pooling1d": Registration(EmptyConfiguration.self, "Mean over time, [T, C] → [C]") { _, _ in [GlobalAveragePool1D()] },
         "global_max_pooling1d": Registration(EmptyConfiguration.self, "Max over time, [T, C] → [C]") { _, _ in [GlobalMaxPool1D()] },
+        "conv2d": Registration(Conv2DOptions.self, "2-D convolution over time and frequency, [T, F, C] → [T', F', filters]") { config, context in
+            try [Conv2D(inputChannels: context.inputShape.last ?? 0, outputChannels: config.filters, kernelSize: config.kernelSize,
+                        stride: config.stride, padding: config.padding)]
+                + ActivationOption.layers(config.activation, isLast: context.isLast) },
+        "maxpool2d": Registration(Pooling2DConfiguration.self, "Max over windows of frames × bins, [T, F, C] → [T', F', C]") { config, _ in
+            [MaxPool2D(config)] },
+        "avgpool2d": Registration(Pooling2DConfiguration.self, "Mean over windows of frames × bins, [T, F, C] → [T', F', C]") { config, _ in
+            [AveragePool2D(config)] },
+        "batchnorm2d": Registration(BatchNorm2DOptions.self, "Batch normalization of each channel of a [T, F, C] map") { config, context in
+            [BatchNorm2D(featureCount: context.inputShape.last ?? 0, momentum: Float(config.momentum), epsilon: Float(config.epsilon))] },
+        "expand_channels": Registration(EmptyConfiguration.self, "[T, F] → [T, F, 1], features as a one-channel map") { _, _ in
+            [ExpandChannels()] },
+        "merge_frequency": Registration(EmptyConfiguration.self, "[T, F, C] → [T, F·C], a map back to a sequence") { _, _ in
+            [MergeFrequency()] },
+        "residual": Registration(ResidualOptions.self, "y = F(x) + x, or + a 1×1 projection when F changes the shape") { config, context in
+            [try Residual(context.nestedLayers("layers"), inputShape: context.inputShape, projection: config.projection)] },
+        "transformer_encoder": Registration(TransformerEncoderOptions.self,
+                                            "Transformer encoder layers (self-attention + feed-forward), [T, C] → [T, C]") { config, context in
+            [try config.encoder(channels: context.inputShape.last ?? 0)] },
+        "positional_encoding": Registration(EmptyConfiguration.self, "Adds sinusoidal position signals, [T, C] → [T, C]") { _, _ in
+            [PositionalEncoding()] },
     ])
 
     /// Layers by type name (`model.layers[i]`); a factory returns the layer and its activation, if any.

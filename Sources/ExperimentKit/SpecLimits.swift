@@ -7,7 +7,7 @@ public enum SpecLimits {
         "sample_rate": 384_000, "duration": 3_600,
         "n_fft": 1_048_576, "win_length": 1_048_576, "hop_length": 1_048_576, "n_mels": 4_096, "n_mfcc": 4_096,
         "units": 65_536, "filters": 65_536, "kernel_size": 65_536, "pool_size": 65_536, "stride": 65_536,
-        "dilation": 65_536, "batch_size": 1_048_576, "epochs": 1_000_000,
+        "dilation": 65_536, "batch_size": 1_048_576, "epochs": 1_000_000, "heads": 65_536, "ff_size": 65_536,
     ]
     /// Most audio samples in one clip (`duration × sample_rate`): 2^27, about 35 minutes at 64 kHz.
     public static let maxClipSamples = 1 << 27
@@ -72,6 +72,13 @@ public enum SpecLimits {
         switch spec.type {
         case "dense": return option("units") * (channels + 1)
         case "conv1d": return option("filters") * (option("kernel_size") * channels + 1)
+        case "conv2d":
+            // kernel_size is one int or a [time, frequency] pair.
+            let kernel = spec.options["kernel_size"].map { node in
+                node.items.map { $0.reduce(1.0) { $0 * ($1.scalarText.flatMap(Double.init) ?? 1) } } ?? option("kernel_size") * option("kernel_size")
+            } ?? 1
+            return option("filters") * (kernel * channels + 1)
+        case "transformer_encoder": return option("layers") * (4 * channels * channels + 2 * channels * option("ff_size"))
         case "lstm": return directions * 4 * option("units") * (channels + option("units") + 2)
         case "gru": return directions * 3 * option("units") * (channels + option("units") + 2)
         default: return 0

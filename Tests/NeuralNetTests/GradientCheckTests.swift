@@ -24,7 +24,7 @@ import TestSupport
 
     /// A central difference of a Float32 forward carries the objective's rounding error divided by 2h: about
     /// `u · Σ|y ⊙ R| / h` (u = 2⁻²⁴), which depends on how BLAS blocks the forward's sums. Layers that chain many
-    /// rounded sums (seven recurrent steps; a softmax over scores from a GEMV) have small gradient entries that this
+    /// rounded sums (seven recurrent steps; a softmax over scores from a GEMV; normalisations and the transformer's chain of layer norms, attention and feed-forward) have small gradient entries that this
     /// noise swamps at h = 1e-3, so these smooth layers use h = 1e-2: the noise shrinks tenfold and the truncation
     /// error, O(h²), stays below it. Layers with kinks (ReLU, max pooling, masks) keep h = 1e-3, far from their kinks.
     static let smoothStep: Float = 1e-2
@@ -43,6 +43,34 @@ import TestSupport
             Conv1D(inputChannels: 5, outputChannels: 3, kernelSize: 3, stride: 2, padding: .same)
         },
         Case("maxpool1d", [2, 7, 5]) { MaxPool1D(poolSize: 2) },
+        Case("conv2d valid", [2, 5, 4, 3]) { Conv2D(inputChannels: 3, outputChannels: 2, kernelSize: Size2D(3, 2)) },
+        Case("conv2d same stride masked", [2, 7, 5, 3], lengths: [7, 4]) {
+            Conv2D(inputChannels: 3, outputChannels: 2, kernelSize: Size2D(square: 3), stride: Size2D(2, 2), padding: .same)
+        },
+        Case("maxpool2d same masked", [2, 7, 5, 3], lengths: [5, 7]) {
+            MaxPool2D(poolSize: Size2D(3, 2), stride: Size2D(2, 1), padding: .same)
+        },
+        Case("avgpool2d same masked", [2, 7, 5, 3], lengths: [7, 3]) {
+            AveragePool2D(poolSize: Size2D(square: 3), stride: Size2D(2, 2), padding: .same)
+        },
+        Case("batchnorm2d masked", [3, 5, 4, 3], lengths: [5, 2, 4], step: smoothStep) { BatchNorm2D(featureCount: 3) },
+        Case("expand channels", [2, 7, 5]) { ExpandChannels() },
+        Case("merge frequency", [2, 7, 5, 3]) { MergeFrequency() },
+        Case("residual conv2d projection masked", [2, 7, 5, 3], lengths: [7, 4]) {
+            try! Residual([Conv2D(inputChannels: 3, outputChannels: 2, kernelSize: Size2D(square: 3), stride: Size2D(2, 1), padding: .same),
+                           Tanh()], inputShape: [7, 5, 3])
+        },
+        Case("residual identity dense", [2, 7, 5]) {
+            try! Residual([Dense(inputSize: 5, outputSize: 4), Tanh(), Dense(inputSize: 4, outputSize: 5)], inputShape: [7, 5])
+        },
+        Case("residual vector projection", [3, 5]) { try! Residual([Dense(inputSize: 5, outputSize: 4)], inputShape: [5]) },
+        Case("transformer post-norm relu masked", [2, 5, 6], lengths: [5, 3], step: smoothStep) {
+            TransformerEncoderLayer(.init(modelSize: 6, heads: 2, feedForwardSize: 7, dropout: 0))
+        },
+        Case("transformer pre-norm gelu masked", [2, 5, 6], lengths: [2, 5], step: smoothStep) {
+            TransformerEncoderLayer(.init(modelSize: 6, heads: 3, feedForwardSize: 7, dropout: 0, activation: .gelu, normFirst: true))
+        },
+        Case("positional encoding masked", [2, 7, 6], lengths: [7, 3]) { PositionalEncoding() },
         Case("maxpool1d same stride 1 masked", [2, 7, 5], lengths: [5, 7]) { MaxPool1D(poolSize: 3, stride: 1, padding: .same) },
         Case("avgpool1d same", [2, 7, 5]) { AveragePool1D(poolSize: 2, padding: .same) },
         Case("avgpool1d masked", [2, 7, 5], lengths: [3, 6]) { AveragePool1D(poolSize: 2) },

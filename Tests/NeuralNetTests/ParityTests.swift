@@ -60,6 +60,32 @@ import TestSupport
         "global_max_lengths": { [GlobalMaxPool1D()] },
         "attention_pooling_lengths": { [AttentionPooling(inputSize: 4)] },
         "activations": { [LeakyReLU(slope: 0.1), ELU(alpha: 0.7), GELU(), Softmax()] },
+        // From Tests/Reference/make_nn_blocks_reference.py.
+        "conv2d_valid": { [Conv2D(inputChannels: 3, outputChannels: 4, kernelSize: Size2D(3, 2))] },
+        "conv2d_same_stride_lengths": {
+            [Conv2D(inputChannels: 3, outputChannels: 4, kernelSize: Size2D(square: 3), stride: Size2D(2, 2), padding: .same)]
+        },
+        "maxpool2d_valid": { [MaxPool2D(poolSize: Size2D(2, 2))] },
+        "maxpool2d_same_lengths": { [MaxPool2D(poolSize: Size2D(3, 2), stride: Size2D(2, 1), padding: .same)] },
+        "avgpool2d_same_lengths": { [AveragePool2D(poolSize: Size2D(square: 3), stride: Size2D(2, 2), padding: .same)] },
+        "batchnorm2d_train": { [BatchNorm2D(featureCount: 3, momentum: 0.99, epsilon: 1e-3)] },
+        "cnn_front_end_lengths": {
+            [ExpandChannels(), Conv2D(inputChannels: 1, outputChannels: 4, kernelSize: Size2D(square: 3), padding: .same), ReLU(),
+             MaxPool2D(poolSize: Size2D(2, 2)), MergeFrequency(), Dense(inputSize: 12, outputSize: 5)]
+        },
+        "residual_conv2d_projection_lengths": {
+            [try! Residual([Conv2D(inputChannels: 2, outputChannels: 4, kernelSize: Size2D(square: 3), stride: Size2D(2, 2), padding: .same),
+                            ReLU(), Conv2D(inputChannels: 4, outputChannels: 4, kernelSize: Size2D(square: 3), padding: .same)],
+                           inputShape: [7, 6, 2])]
+        },
+        "transformer_post_relu_lengths": {
+            [TransformerEncoder(.init(layer: .init(modelSize: 8, heads: 2, feedForwardSize: 12, dropout: 0), layerCount: 2))]
+        },
+        "transformer_pre_gelu_positional": {
+            [PositionalEncoding(),
+             TransformerEncoder(.init(layer: .init(modelSize: 8, heads: 4, feedForwardSize: 16, dropout: 0, activation: .gelu,
+                                                   normFirst: true), layerCount: 1))]
+        },
     ]
 
     static let names = stacks.keys.sorted()

@@ -18,6 +18,27 @@ import TestSupport
         #expect(try model.flopsPerExample() == Self.peerFlops(frames: size.0, features: size.1, classes: size.2))
     }
 
+    /// The torch peer's `small_cnn2d_flops(frames, features, classes)` (`--model cnn2d`).
+    @Test(arguments: [(301, 64, 8), (21, 10, 3)])
+    func smallCNN2DFlopCountMatchesThePeer(_ size: (Int, Int, Int)) throws {
+        let (frames, features, classes) = size
+        let model = try Sequential.smallCNN2D(frames: frames, features: features, classes: classes)
+        let peer = 2 * frames * features * 16 * 9 + 2 * (frames / 2) * (features / 2) * 32 * 16 * 9
+            + 2 * (features / 4) * 32 * classes
+        #expect(try model.flopsPerExample() == peer)
+        #expect(model.outputShape == [classes])
+    }
+
+    @Test func tinyCNN2DRunTrains() throws {
+        var options = TrainingBenchmark.Options()
+        options.model = .cnn2d
+        (options.batch, options.frames, options.features, options.classes, options.threads) = (4, 12, 8, 3, 1)
+        (options.warmupSteps, options.steps, options.inferenceRepeats, options.latencyRepeats) = (1, 2, 2, 2)
+        let report = try TrainingBenchmark.run(options)
+        #expect(report.model == "cnn2d" && report.trainSamplesPerSecond > 0 && report.finalLoss.isFinite)
+        #expect(report.flopsPerExample == (try Sequential.smallCNN2D(frames: 12, features: 8, classes: 3).flopsPerExample()))
+    }
+
     @Test func tinyRunFillsEveryFigure() throws {
         var options = TrainingBenchmark.Options()
         (options.batch, options.frames, options.features, options.classes, options.threads) = (4, 20, 6, 3, 1)

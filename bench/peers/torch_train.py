@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
 """PyTorch peer of `exp bench train`: the identical default model, sizes, optimizer and JSON fields.
 
-    python bench/peers/torch_train.py [--batch 32] [--frames 301] [--features 40] [--classes 8] [--threads 2]
+    python bench/peers/torch_train.py [--model default|cnn2d] [--batch 32] [--frames 301] [--features 40] [--classes 8] [--threads 2]
                                       [--steps 15] [--json] [--compare exp.json keras.json ...]
 
 Model (channels-last input [N, T, C], as exp): Conv1d 64 k5 · ReLU · MaxPool 2 · Conv1d 128 k5 · ReLU · MaxPool 2 ·
 LSTM 128 (sequences) · LSTM 64 (last state) · Linear 64 · ReLU · Dropout 0.3 · Linear classes; Adam 1e-3, cross-entropy,
-random normal data. Training samples/s = batch / median step time after 3 warm-up steps; inference at batch 32 and
+random normal data. --model cnn2d trains `exp bench train --model cnn2d`'s small 2-D CNN instead (input [N, T, F]):
+Conv2d 16 3×3 pad 1 · ReLU · MaxPool2d 2 · Conv2d 32 3×3 pad 1 · ReLU · MaxPool2d 2 · mean over time · Linear
+classes (PyTorch's native NCHW layout; exp runs channels-last). Training samples/s = batch / median step time after 3 warm-up steps; inference at batch 32 and
 latency at batch 1 are medians of forward passes under torch.inference_mode(). GFLOP/s counts a training step as 3×
 the forward FLOPs; MFU divides by the best 1024³ matmul this process measures. With --compare, prints the ratio of
 every given report to this run.
@@ -58,6 +60,25 @@ class DefaultStack(nn.Module):
         return self.out(self.dropout(F.relu(self.dense(h[-1]))))
 
 
+def small_cnn2d_flops(frames, features, classes):
+    """Forward FLOPs per example of the small 2-D CNN, as exp counts them (convolutions and the final Linear)."""
+    t1, f1 = frames // 2, features // 2
+    return (2 * frames * features * 16 * 9 + 2 * t1 * f1 * 32 * 16 * 9 + 2 * (features // 4) * 32 * classes)
+
+
+class SmallCNN2D(nn.Module):
+    def __init__(self, features, classes):
+        super().__init__()
+        self.conv1 = nn.Conv2d(1, 16, 3, padding=1)
+        self.conv2 = nn.Conv2d(16, 32, 3, padding=1)
+        self.out = nn.Linear(32 * (features // 4), classes)
+
+    def forward(self, x):
+        y = F.max_pool2d(F.relu(self.conv1(x.unsqueeze(1))), 2)
+        y = F.max_pool2d(F.relu(self.conv2(y)), 2)
+        return self.out(y.mean(dim=2).flatten(1))
+
+
 def gemm_peak(size=1024, repeats=8):
     a, b = torch.rand(size, size) * 2 - 1, torch.rand(size, size) * 2 - 1
     a @ b
@@ -73,7 +94,7 @@ def run(args):
     torch.manual_seed(1)
     torch.set_num_threads(args.threads)
     peak = gemm_peak()
-    model = DefaultStack(args.features, args.classes)
+    model = DefaultStack(args.features, args.classes) if args.model == "default" else SmallCNN2D(args.features, args.classes)
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
     loss_fn = nn.CrossEntropyLoss()
     x = torch.randn(args.batch, args.frames, args.features)
@@ -103,11 +124,11 @@ def run(args):
             start = time.perf_counter()
             model(one)
             latency.append(time.perf_counter() - start)
-    flops = default_stack_flops(args.frames, args.features, args.classes)
+    flops = (default_stack_flops if args.model == "default" else small_cnn2d_flops)(args.frames, args.features, args.classes)
     step = statistics.median(times)
     rate = args.batch / step
     achieved = 3 * flops * rate / 1e9
-    return {"framework": f"torch {torch.__version__}", "batch": args.batch, "frames": args.frames,
+    return {"framework": f"torch {torch.__version__}", "model": args.model, "batch": args.batch, "frames": args.frames,
             "features": args.features, "classes": args.classes, "threads": args.threads,
             "train_samples_per_s": rate, "train_step_ms": step * 1e3,
             "train_step_cpu_ms": statistics.median(cpu_times) * 1e3,
@@ -119,7 +140,8 @@ def run(args):
 
 
 def summary(r):
-    return (f"{r['framework']} [{r['blas_kernel']}, {r['threads']} threads] batch {r['batch']} × {r['frames']} × "
+    model = "" if r.get("model", "default") == "default" else " " + r["model"]
+    return (f"{r['framework']}{model} [{r['blas_kernel']}, {r['threads']} threads] batch {r['batch']} × {r['frames']} × "
             f"{r['features']} → {r['classes']} classes: train {r['train_samples_per_s']:.0f} samples/s "
             f"({r['train_step_ms']:.1f} ms/step), infer {r['infer_samples_per_s']:.0f} samples/s, latency b1 "
             f"{r['latency_ms_b1']:.3f} ms, peak RSS {r['peak_rss_mb']:.0f} MB, {r['flops_per_example'] / 1e6:.2f} "
@@ -142,6 +164,7 @@ def compare(base, others):
 
 def parse(description):
     p = argparse.ArgumentParser(description=description)
+    p.add_argument("--model", choices=["default", "cnn2d"], default="default")
     p.add_argument("--batch", type=int, default=32)
     p.add_argument("--frames", type=int, default=301)
     p.add_argument("--features", type=int, default=40)

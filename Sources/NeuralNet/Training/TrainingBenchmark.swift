@@ -12,6 +12,9 @@ import Foundation
 public enum TrainingBenchmark {
     /// The sizes and thread count of a run.
     public struct Options: Sendable {
+        /// The network trained: the default stack, or a small 2-D CNN (`Sequential.smallCNN2D`).
+        public enum Model: String, Sendable, CaseIterable { case defaultStack = "default", cnn2d }
+        public var model = Model.defaultStack
         public var batch = 32, frames = 301, features = 40, classes = 8, threads = 2
         public var warmupSteps = 3, steps = 15, inferenceRepeats = 30, latencyRepeats = 200
         /// The reference workload: batch 32, 301 frames, 40 features, 8 classes, 2 threads.
@@ -21,6 +24,7 @@ public enum TrainingBenchmark {
     /// Measured figures; JSON keys are snake_case and shared with the Python peers.
     public struct Report: Codable, Sendable {
         public var framework: String
+        public var model: String
         public var batch, frames, features, classes, threads: Int
         public var trainSamplesPerSecond: Double
         public var trainStepMilliseconds: Double
@@ -37,7 +41,7 @@ public enum TrainingBenchmark {
         public var finalLoss: Double
 
         enum CodingKeys: String, CodingKey {
-            case framework, batch, frames, features, classes, threads
+            case framework, model, batch, frames, features, classes, threads
             case trainSamplesPerSecond = "train_samples_per_s", trainStepMilliseconds = "train_step_ms"
             case trainStepCPUMilliseconds = "train_step_cpu_ms"
             case inferSamplesPerSecond = "infer_samples_per_s", latencyMillisecondsBatch1 = "latency_ms_b1"
@@ -46,12 +50,12 @@ public enum TrainingBenchmark {
             case gemmCheckRelativeError = "gemm_check_rel_error", finalLoss = "final_loss"
         }
 
-        /// One human-readable line.
+        /// One human-readable line (the model is named unless it is the default stack).
         public var summary: String {
-            String(format: "%@ [%@, %d threads] batch %d × %d × %d → %d classes: train %.0f samples/s (%.1f ms/step), "
+            String(format: "%@%@ [%@, %d threads] batch %d × %d × %d → %d classes: train %.0f samples/s (%.1f ms/step), "
                    + "infer %.0f samples/s, latency b1 %.3f ms, peak RSS %.0f MB, %.2f MFLOP/example, %.1f GFLOP/s of "
                    + "%.1f GEMM peak (MFU %.1f%%), GEMM check rel. error %.1e, CPU %.1f ms/step",
-                   framework, blasKernel, threads, batch, frames, features, classes, trainSamplesPerSecond,
+                   framework, model == Options.Model.defaultStack.rawValue ? "" : " " + model, blasKernel, threads, batch, frames, features, classes, trainSamplesPerSecond,
                    trainStepMilliseconds, inferSamplesPerSecond, latencyMillisecondsBatch1, peakRSSMegabytes,
                    Double(flopsPerExample) / 1e6, gigaflops, gemmPeakGigaflops, modelFlopUtilisation * 100,
                    gemmCheckRelativeError, trainStepCPUMilliseconds)
@@ -68,8 +72,13 @@ public enum TrainingBenchmark {
     private static func measure(_ options: Options) throws -> Report {
         let gemmCheck = gemmCheckError()
         let peak = gemmPeakGigaflops()
-        let model = try Sequential.defaultStack(frames: options.frames, features: options.features,
-                                                classes: options.classes, dropout: 0.3, seed: 1)
+        let model = switch options.model {
+        case .defaultStack:
+            try Sequential.defaultStack(frames: options.frames, features: options.features, classes: options.classes,
+                                        dropout: 0.3, seed: 1)
+        case .cnn2d:
+            try Sequential.smallCNN2D(frames: options.frames, features: options.features, classes: options.classes, seed: 1)
+        }
         var generator = RandomGenerator(seed: 2)
         let x = Tensor(shape: [options.batch, options.frames, options.features],
                        storage: (0..<(options.batch * options.frames * options.features)).map { _ in generator.nextNormal() })
@@ -97,7 +106,7 @@ public enum TrainingBenchmark {
         let trainRate = Double(options.batch) / step
         let achieved = 3 * Double(flops) * trainRate / 1e9
         return Report(
-            framework: "exp", batch: options.batch, frames: options.frames, features: options.features,
+            framework: "exp", model: options.model.rawValue, batch: options.batch, frames: options.frames, features: options.features,
             classes: options.classes, threads: options.threads, trainSamplesPerSecond: trainRate,
             trainStepMilliseconds: step * 1e3, trainStepCPUMilliseconds: median(cpuTimes) * 1e3,
             inferSamplesPerSecond: Double(inferenceBatch.shape[0]) / median(inferTimes),

@@ -40,7 +40,7 @@ public final class Sequential {
         outputShapes = try Self.inferShapes(layers, inputShape: inputShape)
         segments = Self.segments(of: layers)
         for (index, layer) in layers.enumerated() {
-            for tensor in layer.parameters + layer.buffers { tensor.name = "\(index)." + baseName(tensor.name) }
+            for tensor in layer.parameters + layer.buffers { tensor.name = "\(index)." + tensor.localName }
         }
         if let seed { resetParameters(seed: seed) }
     }
@@ -124,12 +124,6 @@ public final class Sequential {
         }
         return shapes
     }
-}
-
-/// A parameter name without the index prefix a previous `Sequential` gave it (`"3.weight"` → `"weight"`).
-private func baseName(_ name: String) -> String {
-    guard let dot = name.firstIndex(of: "."), !name[..<dot].isEmpty, name[..<dot].allSatisfy(\.isNumber) else { return name }
-    return String(name[name.index(after: dot)...])
 }
 
 /// The Swift type name of a layer, e.g. `Conv1D`.

@@ -111,3 +111,8 @@ extension GELU: ReplicableLayer { public func makeReplica() -> any Layer { GELU(
 extension Tanh: ReplicableLayer { public func makeReplica() -> any Layer { Tanh() } }
 extension Sigmoid: ReplicableLayer { public func makeReplica() -> any Layer { Sigmoid() } }
 extension Softmax: ReplicableLayer { public func makeReplica() -> any Layer { Softmax() } }
+extension Conv2D: ReplicableLayer { public func makeReplica() -> any Layer { Conv2D(configuration) } }
+extension MaxPool2D: ReplicableLayer { public func makeReplica() -> any Layer { MaxPool2D(configuration) } }
+extension AveragePool2D: ReplicableLayer { public func makeReplica() -> any Layer { AveragePool2D(configuration) } }
+extension ExpandChannels: ReplicableLayer { public func makeReplica() -> any Layer { ExpandChannels() } }
+extension MergeFrequency: ReplicableLayer { public func makeReplica() -> any Layer { MergeFrequency() } }

@@ -34,4 +34,20 @@ extension Sequential {
             Dense(inputSize: 64, outputSize: classes),
         ], inputShape: [frames, features], seed: seed)
     }
+
+    /// A small 2-D CNN over a log-mel "image" (the `exp bench train --model cnn2d` workload): ExpandChannels ·
+    /// Conv2D 16 3×3 same · ReLU · MaxPool2D 2 · Conv2D 32 3×3 same · ReLU · MaxPool2D 2 · MergeFrequency · mean over
+    /// time · Dense `classes` (logits), over `[frames, features]`.
+    ///
+    /// - Throws: `ShapeError` if `frames` or `features` is below 4 (two 2×2 pools).
+    public static func smallCNN2D(frames: Int, features: Int, classes: Int, seed: UInt64 = 0) throws -> Sequential {
+        try Sequential([
+            ExpandChannels(),
+            Conv2D(inputChannels: 1, outputChannels: 16, kernelSize: Size2D(square: 3), padding: .same), ReLU(),
+            MaxPool2D(poolSize: Size2D(2, 2)),
+            Conv2D(inputChannels: 16, outputChannels: 32, kernelSize: Size2D(square: 3), padding: .same), ReLU(),
+            MaxPool2D(poolSize: Size2D(2, 2)), MergeFrequency(), GlobalAveragePool1D(),
+            Dense(inputSize: features / 4 * 32, outputSize: classes),
+        ], inputShape: [frames, features], seed: seed)
+    }
 }

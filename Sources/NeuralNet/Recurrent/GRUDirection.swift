@@ -2,7 +2,7 @@
 ///
 /// Same buffer layout as `LSTMDirection`; the recurrent projection `h_{t−1}·W_hhᵀ + b_hh` of every step is kept,
 /// because PyTorch's n-gate multiplies its hidden part by r.
-final class GRUDirection {
+final class GRUDirection: RecurrentDirection {
     struct Cache {
         let input: Tensor            // [N, T, C]
         let lengths: [Int]?
@@ -11,32 +11,14 @@ final class GRUDirection {
         let hidden: [Float]          // [N, T, H]
     }
 
-    let inputSize: Int, hiddenSize: Int, reverse: Bool
-    let inputWeight: Parameter       // weight_ih_l0 [3H, C]
-    let hiddenWeight: Parameter      // weight_hh_l0 [3H, H]
-    let inputBias: Parameter         // bias_ih_l0 [3H]
-    let hiddenBias: Parameter        // bias_hh_l0 [3H]
     var cache: Cache?
-    /// `W_hhᵀ [H, 3H]`, kept while `weight_hh` is unchanged.
-    private var recurrentKernel = DerivedWeights<[Float]>()
-    /// The per-member blocks of `W_hhᵀ` for `forwardSplittingUnits`, keyed by the member count.
-    private var unitSplitBlocks = DerivedWeights<[[Float]]>()
 
-    init(inputSize: Int, hiddenSize: Int, reverse: Bool) {
-        self.inputSize = inputSize
-        self.hiddenSize = hiddenSize
-        self.reverse = reverse
-        let suffix = reverse ? "_l0_reverse" : "_l0"
-        inputWeight = Parameter(name: "weight_ih" + suffix, value: Tensor(shape: [3 * hiddenSize, inputSize]))
-        hiddenWeight = Parameter(name: "weight_hh" + suffix, value: Tensor(shape: [3 * hiddenSize, hiddenSize]))
-        inputBias = Parameter(name: "bias_ih" + suffix, value: Tensor(shape: [3 * hiddenSize]))
-        hiddenBias = Parameter(name: "bias_hh" + suffix, value: Tensor(shape: [3 * hiddenSize]))
+    convenience init(inputSize: Int, hiddenSize: Int, reverse: Bool) {
+        self.init(gates: 3, inputSize: inputSize, hiddenSize: hiddenSize, reverse: reverse)
     }
 
-    var parameters: [Parameter] { [inputWeight, hiddenWeight, inputBias, hiddenBias] }
-
     /// Runs the direction over `input [N, T, C]`; returns the hidden states `[N, T, H]` (frozen on padded steps).
-    func forward(_ input: Tensor, lengths: [Int]?, training: Bool) -> [Float] {
+    override func forward(_ input: Tensor, lengths: [Int]?, training: Bool) -> [Float] {
         let (n, t, c, h) = (input.shape[0], input.shape[1], inputSize, hiddenSize)
         let g3 = 3 * h
         let (inputBiasValues, hiddenBiasValues) = (inputBias.value.storage, hiddenBias.value.storage)
@@ -140,9 +122,9 @@ final class GRUDirection {
 
     /// Backpropagates `hiddenGradient [N, T, H]` through time; accumulates the parameter gradients and adds
     /// ∂L/∂input into `inputGradient [N, T, C]`.
-    func backward(_ hiddenGradient: [Float], into inputGradient: inout [Float], needsInputGradient: Bool) {
+    override func backward(_ hiddenGradient: [Float], into inputGradient: inout [Float], needsInputGradient: Bool) {
         guard let cache else { preconditionFailure("GRU.backward called without a training forward") }
-        let (n, t, c, h) = (cache.input.shape[0], cache.input.shape[1], inputSize, hiddenSize)
+        let (n, t, h) = (cache.input.shape[0], cache.input.shape[1], hiddenSize)
         let g3 = 3 * h
         var inputSide = [Float](repeating: 0, count: n * t * g3), hiddenSide = [Float](repeating: 0, count: n * t * g3)
         let chunks = min(Parallel.workers, n)
@@ -195,16 +177,7 @@ final class GRUDirection {
                 }}
             }
         }}}}}}}
-        let rows = n * t
-        BLAS.gemm(transposeA: true, m: g3, n: c, k: rows, a: inputSide, lda: g3, b: cache.input.storage, ldb: c,
-                  beta: 1, c: &inputWeight.gradient.storage, ldc: c)
-        let shifted = shiftedStates(cache.hidden, batch: n, frames: t, width: h, reverse: reverse)
-        BLAS.gemm(transposeA: true, m: g3, n: h, k: rows, a: hiddenSide, lda: g3, b: shifted, ldb: h,
-                  beta: 1, c: &hiddenWeight.gradient.storage, ldc: h)
-        addColumnSums(inputSide, rows: rows, columns: g3, into: &inputBias.gradient.storage)
-        addColumnSums(hiddenSide, rows: rows, columns: g3, into: &hiddenBias.gradient.storage)
-        guard needsInputGradient else { return }
-        BLAS.gemm(m: rows, n: c, k: g3, a: inputSide, lda: g3, b: inputWeight.value.storage, ldb: c,
-                  beta: 1, c: &inputGradient, ldc: c)
+        accumulateWeightGradients(inputSide: inputSide, hiddenSide: hiddenSide, input: cache.input, hidden: cache.hidden,
+                                  into: &inputGradient, needsInputGradient: needsInputGradient)
     }
 }

@@ -4,7 +4,7 @@
 /// leading dimension `T·width`) that BLAS reads and writes in place. The input projection of all steps is one GEMM;
 /// the time loop runs independent batch slices concurrently, each step adding one `[n, H] · [H, 4H]` GEMM and the
 /// fused gate nonlinearities; in backward, the weight gradients of all steps are one GEMM each.
-final class LSTMDirection {
+final class LSTMDirection: RecurrentDirection {
     struct Cache {
         let input: Tensor            // [N, T, C]
         let lengths: [Int]?
@@ -14,32 +14,14 @@ final class LSTMDirection {
         let hidden: [Float]          // [N, T, H] h_t (frozen on padded steps)
     }
 
-    let inputSize: Int, hiddenSize: Int, reverse: Bool
-    let inputWeight: Parameter       // weight_ih_l0 [4H, C]
-    let hiddenWeight: Parameter      // weight_hh_l0 [4H, H]
-    let inputBias: Parameter         // bias_ih_l0 [4H]
-    let hiddenBias: Parameter        // bias_hh_l0 [4H]
     var cache: Cache?
-    /// `W_hhᵀ [H, 4H]`, kept while `weight_hh` is unchanged.
-    private var recurrentKernel = DerivedWeights<[Float]>()
-    /// The per-member blocks of `W_hhᵀ` for `forwardSplittingUnits`, keyed by the member count.
-    private var unitSplitBlocks = DerivedWeights<[[Float]]>()
 
-    init(inputSize: Int, hiddenSize: Int, reverse: Bool) {
-        self.inputSize = inputSize
-        self.hiddenSize = hiddenSize
-        self.reverse = reverse
-        let suffix = reverse ? "_l0_reverse" : "_l0"
-        inputWeight = Parameter(name: "weight_ih" + suffix, value: Tensor(shape: [4 * hiddenSize, inputSize]))
-        hiddenWeight = Parameter(name: "weight_hh" + suffix, value: Tensor(shape: [4 * hiddenSize, hiddenSize]))
-        inputBias = Parameter(name: "bias_ih" + suffix, value: Tensor(shape: [4 * hiddenSize]))
-        hiddenBias = Parameter(name: "bias_hh" + suffix, value: Tensor(shape: [4 * hiddenSize]))
+    convenience init(inputSize: Int, hiddenSize: Int, reverse: Bool) {
+        self.init(gates: 4, inputSize: inputSize, hiddenSize: hiddenSize, reverse: reverse)
     }
 
-    var parameters: [Parameter] { [inputWeight, hiddenWeight, inputBias, hiddenBias] }
-
     /// Runs the direction over `input [N, T, C]`; returns the hidden states `[N, T, H]` (frozen on padded steps).
-    func forward(_ input: Tensor, lengths: [Int]?, training: Bool) -> [Float] {
+    override func forward(_ input: Tensor, lengths: [Int]?, training: Bool) -> [Float] {
         let (n, t, c, h) = (input.shape[0], input.shape[1], inputSize, hiddenSize)
         let g4 = 4 * h
         let bias = zip(inputBias.value.storage, hiddenBias.value.storage).map(+)
@@ -157,7 +139,7 @@ final class LSTMDirection {
 
     /// Backpropagates `hiddenGradient [N, T, H]` (∂L/∂h_t from the layer's outputs) through time; accumulates the
     /// parameter gradients and adds ∂L/∂input into `inputGradient [N, T, C]`.
-    func backward(_ hiddenGradient: [Float], into inputGradient: inout [Float], needsInputGradient: Bool) {
+    override func backward(_ hiddenGradient: [Float], into inputGradient: inout [Float], needsInputGradient: Bool) {
         guard let cache else { preconditionFailure("LSTM.backward called without a training forward") }
         let (n, t, h) = (cache.input.shape[0], cache.input.shape[1], hiddenSize)
         let g4 = 4 * h
@@ -213,29 +195,8 @@ final class LSTMDirection {
                 }}}}
             }
         }}}}}}
-        accumulateWeightGradients(gateGradient, cache: cache, into: &inputGradient, needsInputGradient: needsInputGradient)
-    }
-
-    /// Whole-sequence weight gradients: ∂W_ih += dGᵀ·X, ∂W_hh += dGᵀ·H₋₁, biases += Σ dG; ∂X += dG·W_ih.
-    private func accumulateWeightGradients(_ gateGradient: [Float], cache: Cache, into inputGradient: inout [Float],
-                                           needsInputGradient: Bool) {
-        let (n, t, c, h) = (cache.input.shape[0], cache.input.shape[1], inputSize, hiddenSize)
-        let (g4, rows) = (4 * h, n * t)
-        BLAS.gemm(transposeA: true, m: g4, n: c, k: rows, a: gateGradient, lda: g4, b: cache.input.storage, ldb: c,
-                  beta: 1, c: &inputWeight.gradient.storage, ldc: c)
-        let shifted = shiftedStates(cache.hidden, batch: n, frames: t, width: h, reverse: reverse)
-        BLAS.gemm(transposeA: true, m: g4, n: h, k: rows, a: gateGradient, lda: g4, b: shifted, ldb: h,
-                  beta: 1, c: &hiddenWeight.gradient.storage, ldc: h)
-        // Both biases enter every gate pre-activation identically, so they share one column sum.
-        var biasGradient = [Float](repeating: 0, count: g4)
-        addColumnSums(gateGradient, rows: rows, columns: g4, into: &biasGradient)
-        for j in 0..<g4 {
-            inputBias.gradient.storage[j] += biasGradient[j]
-            hiddenBias.gradient.storage[j] += biasGradient[j]
-        }
-        guard needsInputGradient else { return }
-        BLAS.gemm(m: rows, n: c, k: g4, a: gateGradient, lda: g4, b: inputWeight.value.storage, ldb: c,
-                  beta: 1, c: &inputGradient, ldc: c)
+        accumulateWeightGradients(inputSide: gateGradient, hiddenSide: nil, input: cache.input, hidden: cache.hidden,
+                                  into: &inputGradient, needsInputGradient: needsInputGradient)
     }
 }
 
