@@ -20,6 +20,7 @@ struct Exp: AsyncParsableCommand {
             Diff.self,
             Report.self,
             Export.self,
+            Env.self,
         ]
     )
 }
