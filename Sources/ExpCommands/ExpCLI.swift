@@ -17,7 +17,7 @@ public enum ExpCLI {
     /// the process's own arguments, it first moves OpenBLAS to a faster kernel if its detection picked a weaker one
     /// (`BLASKernelStartup`), re-executing the program before any BLAS work.
     public static func main(registries: Registries = .builtins, arguments: [String]? = nil) async {
-        if arguments == nil { restartOnBestKernel() }
+        if arguments == nil, needsBLAS(CommandLine.arguments.dropFirst()) { restartOnBestKernel() }
         await RegistryScope.$current.withValue(registries) {
             await Exp.main(arguments)
         }
@@ -25,6 +25,19 @@ public enum ExpCLI {
 }
 
 extension ExpCLI {
+    /// Subcommands that never multiply matrices: they skip the kernel start-up, whose re-execution would be
+    /// most of their start-up time. Everything else, including commands added later, gets it.
+    static let blasFreeCommands: Set<[String]> = [
+        ["features"], ["bench", "features"], ["data"], ["compare"], ["diff"], ["report"], ["show"], ["validate"],
+        ["components"],
+    ]
+
+    /// Whether the command named by `arguments` (without the program name) may run BLAS work.
+    static func needsBLAS(_ arguments: ArraySlice<String>) -> Bool {
+        let words = Array(arguments.prefix { !$0.hasPrefix("-") })
+        return !blasFreeCommands.contains { words.starts(with: $0) }
+    }
+
     /// Re-executes this program when `BLASKernelStartup` asks for another kernel; on failure carries on as it is.
     static func restartOnBestKernel() {
         guard case .restart(let environment, let notice) = BLASKernelStartup.prepare() else { return }

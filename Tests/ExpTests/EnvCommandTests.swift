@@ -1,4 +1,5 @@
 import Foundation
+@testable import ExpCommands
 import NeuralNet
 import Testing
 
@@ -43,5 +44,14 @@ import Testing
         let line = try #require(result.output.split(separator: "\n").first { $0.hasPrefix("BLAS kernel ") })
         #expect(line.contains("(chosen by "), "\(line)")
         #expect(result.error.isEmpty, "one run leaves no messages: \(result.error)")
+    }
+
+    @Test func onlyCommandsThatMayMultiplyMatricesRestartForTheKernel() {
+        #expect(ExpCLI.needsBLAS(["run", "exp.yaml", "--threads", "2"]))
+        #expect(ExpCLI.needsBLAS(["bench", "train", "--threads", "2"]))
+        #expect(ExpCLI.needsBLAS(["env"]) && ExpCLI.needsBLAS(["predict"]) && ExpCLI.needsBLAS([]))
+        #expect(!ExpCLI.needsBLAS(["features", "--out", "o", "a.wav"]))
+        #expect(!ExpCLI.needsBLAS(["bench", "features", "--corpus", "c"]))
+        #expect(!ExpCLI.needsBLAS(["compare", "runs/a"]))
     }
 }
