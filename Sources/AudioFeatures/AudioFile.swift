@@ -289,3 +289,8 @@ public enum AudioFile {
         }
     }
 }
+
+extension AudioFile {
+    /// The linked libsndfile's version string, e.g. `libsndfile-1.2.0`.
+    static var libraryVersion: String { sf_version_string().map { String(cString: $0) } ?? "unknown" }
+}

@@ -139,3 +139,8 @@ final class FFTWorkspace {
         }
     }
 }
+
+extension FFTPlan {
+    /// The linked FFTW's version string, e.g. `fftw-3.3.10-sse2-avx`.
+    static var libraryVersion: String { String(cString: exp_fftwf_version()) }
+}

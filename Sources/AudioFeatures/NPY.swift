@@ -14,10 +14,10 @@ public enum NPY {
         data.append(contentsOf: [UInt8(length & 0xFF), UInt8(length >> 8)])
         data.append(contentsOf: Array(header.utf8))
         data.reserveCapacity(data.count + 4 * matrix.values.count)
-        for value in matrix.values {
-            let bits = value.bitPattern.littleEndian
-            data.append(contentsOf: [UInt8(bits & 0xFF), UInt8((bits >> 8) & 0xFF), UInt8((bits >> 16) & 0xFF), UInt8(bits >> 24)])
-        }
+        // One copy of the whole matrix: a four-byte append per value costs more than the MFCC of the clip.
+        let littleEndian = 1.littleEndian == 1 ? matrix.values
+            : matrix.values.map { Float(bitPattern: $0.bitPattern.littleEndian) }
+        littleEndian.withUnsafeBytes { data.append(contentsOf: $0) }
         return data
     }
 
@@ -28,21 +28,35 @@ public enum NPY {
     }
 }
 
-/// Atomic replacement of a file: write a temporary sibling, flush it, rename it over the target.
+/// Atomic replacement of a file: write a temporary sibling, rename it over the target.
+///
+/// A reader sees the old file or the whole new one, never a partial write. There is no `fsync` per file (as
+/// `numpy.save`): feature files are derived data, and a sync per file cost more than the features of a clip.
 enum AtomicFile {
     static func write(_ data: Data, to path: String) throws {
         let url = URL(fileURLWithPath: path)
         let temporary = url.deletingLastPathComponent()
-            .appendingPathComponent(".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).\(UInt32.random(in: 0...UInt32.max)).tmp")
-        do {
-            try data.write(to: temporary)
-        } catch {
-            throw AudioError.writeFailed(path: path, reason: "\(error.localizedDescription)")
+            .appendingPathComponent(".\(url.lastPathComponent).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp").path
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw AudioError.writeFailed(path: path, reason: String(cString: strerror(errno))) }
+        var failure: String?
+        data.withUnsafeBytes { bytes in
+            var offset = 0
+            while offset < bytes.count {
+                let written = Foundation.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    failure = String(cString: strerror(errno))
+                    return
+                }
+                offset += written
+            }
         }
-        guard rename(temporary.path, path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            unlink(temporary.path)
-            throw AudioError.writeFailed(path: path, reason: reason)
+        if close(descriptor) != 0, failure == nil { failure = String(cString: strerror(errno)) }
+        if failure == nil, rename(temporary, path) != 0 { failure = String(cString: strerror(errno)) }
+        if let failure {
+            unlink(temporary)
+            throw AudioError.writeFailed(path: path, reason: failure)
         }
     }
 }

@@ -42,3 +42,8 @@ public enum Resampler {
         return output
     }
 }
+
+extension Resampler {
+    /// The linked libsoxr's version string, e.g. `libsoxr-0.1.3`.
+    static var libraryVersion: String { soxr_version().map { String(cString: $0) } ?? "unknown" }
+}

@@ -23,6 +23,7 @@ struct Exp: AsyncParsableCommand {
             Diff.self,
             Report.self,
             Export.self,
+            Env.self,
         ]
     )
 }

@@ -55,6 +55,7 @@ import TestSupport
         #expect(report.gemmPeakGigaflops > 0 && report.modelFlopUtilisation > 0)
         #expect(report.peakRSSMegabytes > 0 && report.finalLoss.isFinite)
         #expect(report.flopsPerExample == Self.peerFlops(frames: 20, features: 6, classes: 3))
-        #expect(report.summary.hasPrefix("exp [\(report.blasKernel), 1 threads] batch 4 × 20 × 6 → 3 classes"))
+        #expect(report.summary.hasPrefix(
+            "exp [\(report.blasKernel) chosen by \(report.blasKernelChosenBy.rawValue), 1 threads] batch 4 × 20 × 6 → 3 classes"))
     }
 }

@@ -7,6 +7,8 @@ Per WAV under DIR: librosa.load(path, sr=16000) (soundfile decode + soxr_hq resa
 librosa.feature.mfcc(y, sr=16000, n_mfcc=40, n_fft=512, hop_length=160, win_length=400, n_mels=64).
 The first file is processed once before timing so import and first-call costs are not counted.
 With --compare, prints each given exp report's ratios to this run (files/s, features-only files/s).
+With --write DIR, the loop also saves each matrix as DIR/<name>.npy (float32 [frames, n_mfcc], as `exp features`
+writes): the peer of a whole `exp features` process; --files takes explicit paths instead of --corpus.
 """
 import os
 
@@ -19,6 +21,7 @@ import resource  # noqa: E402
 import time  # noqa: E402
 
 import librosa  # noqa: E402
+import numpy as np  # noqa: E402
 
 PARAMS = dict(n_mfcc=40, n_fft=512, hop_length=160, win_length=400, n_mels=64)
 PARAMETER_TEXT = "sr=16000 n_fft=512 hop_length=160 win_length=400 n_mels=64 n_mfcc=40"
@@ -31,18 +34,23 @@ def wav_files(directory):
     return sorted(found)
 
 
-def run(files):
+def run(files, write=None):
     y, sr = librosa.load(files[0], sr=16000)
     librosa.feature.mfcc(y=y, sr=sr, **PARAMS)
+    if write:
+        os.makedirs(write, exist_ok=True)
     feature_seconds = feature_cpu = audio_seconds = 0.0
     start, start_cpu = time.perf_counter(), time.process_time()
     for path in files:
         y, sr = librosa.load(path, sr=16000)
         before, before_cpu = time.perf_counter(), time.thread_time()
-        librosa.feature.mfcc(y=y, sr=sr, **PARAMS)
+        mfcc = librosa.feature.mfcc(y=y, sr=sr, **PARAMS)
         feature_cpu += time.thread_time() - before_cpu
         feature_seconds += time.perf_counter() - before
         audio_seconds += len(y) / sr
+        if write:
+            name = os.path.splitext(os.path.basename(path))[0] + ".npy"
+            np.save(os.path.join(write, name), np.ascontiguousarray(mfcc.T, dtype=np.float32))
     wall, cpu = time.perf_counter() - start, time.process_time() - start_cpu
     return dict(
         implementation=f"librosa {librosa.__version__}", files=len(files), failures=0,
@@ -54,14 +62,18 @@ def run(files):
 
 def main():
     parser = argparse.ArgumentParser(description="librosa peer of `exp bench features`")
-    parser.add_argument("--corpus", required=True)
+    parser.add_argument("--corpus")
+    parser.add_argument("--files", nargs="+", help="audio files (instead of --corpus)")
+    parser.add_argument("--write", help="also save each matrix as DIR/<name>.npy")
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--compare", nargs="*", default=[], help="exp bench features --json outputs")
     args = parser.parse_args()
-    files = wav_files(args.corpus)
+    if (args.corpus is None) == (args.files is None):
+        raise SystemExit("give --corpus DIR or --files PATH ...")
+    files = args.files or wav_files(args.corpus)
     if not files:
         raise SystemExit(f"no .wav files under {args.corpus}")
-    report = run(files)
+    report = run(files, write=args.write)
     if args.json:
         print(json.dumps(report, sort_keys=True))
     else:

@@ -1,4 +1,5 @@
 import Foundation
+import NeuralNet
 
 /// Which clips went to which side of the split, recorded so a run can be audited and reproduced.
 public struct SplitMembership: Codable, Sendable, Equatable {
@@ -42,6 +43,30 @@ public struct RunTimings: Codable, Sendable, Equatable {
     }
 }
 
+/// The OpenBLAS kernel a run's process computed with, and who chose it (`exp env` explains the choice).
+public struct BLASKernelRecord: Codable, Sendable, Equatable {
+    /// Kernel name as `openblas_get_corename` reports it, e.g. `SkylakeX`.
+    public var kernel: String
+    /// `openblas` (its own detection), `exp` (a faster kernel than OpenBLAS detected) or `user` (OPENBLAS_CORETYPE).
+    public var chosenBy: KernelChooser
+
+    enum CodingKeys: String, CodingKey {
+        case kernel
+        case chosenBy = "chosen_by"
+    }
+
+    /// Creates the record.
+    public init(kernel: String, chosenBy: KernelChooser) {
+        self.kernel = kernel
+        self.chosenBy = chosenBy
+    }
+
+    /// The kernel of this process.
+    public static var current: BLASKernelRecord {
+        BLASKernelRecord(kernel: BLASRuntime.kernelName, chosenBy: BLASRuntime.kernelChooser)
+    }
+}
+
 /// The contents of `run.json`: identity, status, provenance and timings (schema: `docs/schema/run.schema.json`).
 public struct RunRecord: Codable, Sendable, Equatable {
     /// Version of the `run.json` layout.
@@ -64,6 +89,8 @@ public struct RunRecord: Codable, Sendable, Equatable {
     public var gitCommit: String?
     /// Host of the process that last worked on the run.
     public var host: String
+    /// BLAS kernel of the process that last worked on the run.
+    public var blas: BLASKernelRecord?
     /// Content hash of the data the run used (clip list and audio), from the corpus layer.
     public var dataFingerprint: String?
     /// Clips per split side.
@@ -78,7 +105,7 @@ public struct RunRecord: Codable, Sendable, Equatable {
     public var timings: RunTimings
 
     enum CodingKeys: String, CodingKey {
-        case id, name, status, error, seed, threads, host, split, resumes, timings
+        case id, name, status, error, seed, threads, host, blas, split, resumes, timings
         case schemaVersion = "schema_version"
         case expVersion = "exp_version"
         case gitCommit = "git_commit"

@@ -56,6 +56,7 @@ public final class RunSession {
             record.error = nil
             record.resumes += 1
             record.host = host
+            record.blas = .current
             record.timings.started = now
             record.timings.ended = nil
             self.record = record
@@ -64,6 +65,7 @@ public final class RunSession {
             try Self.removeArtifacts(directory)
             self.record = RunRecord(id: id, name: name, seed: seed, threads: threads, expVersion: expVersion,
                                     gitCommit: Provenance.gitCommit(), host: host, created: now)
+            self.record.blas = .current
             self.plan = .fresh
             try AtomicFile.write(resolvedSpec, to: directory.spec)
         }

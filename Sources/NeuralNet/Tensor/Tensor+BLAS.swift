@@ -1,4 +1,5 @@
 import CBLAS
+import Foundation
 
 /// Single-precision BLAS (OpenBLAS) behind arrays and tensors; the only file in NeuralNet that imports CBLAS.
 ///
@@ -177,9 +178,105 @@ public enum BLASRuntime {
         return try Parallel.withWorkers(count, body)
     }
 
-    /// The compute kernel OpenBLAS selected for this CPU (`openblas_get_corename`), e.g. `Haswell` or `SkylakeX`.
-    public static var kernelName: String {
+    /// The compute kernel OpenBLAS runs on (`openblas_get_corename`), e.g. `Haswell` or `SkylakeX`.
+    public static var kernelName: String { BLASHostProbe.loadedKernel() }
+
+    /// Who chose `kernelName`: OpenBLAS's detection, exp (`BLASKernelStartup`) or the user's `OPENBLAS_CORETYPE`.
+    public static var kernelChooser: KernelChooser { BLASKernelStartup.current.chooser }
+
+    /// The vector-width class of an OpenBLAS kernel name (1 SSE … 4 AVX-512), nil for names exp does not rank.
+    public static func kernelRank(_ name: String) -> Int? { BLASKernelRule.rank(ofKernel: name) }
+
+    /// Threads OpenBLAS itself may start (1: NeuralNet splits work across `threadCount` threads itself).
+    public static var libraryThreadCount: Int { BLASHostProbe.libraryThreads() }
+}
+
+/// What CPUID and the loaded OpenBLAS say about this host; read once, without any BLAS work.
+struct BLASHostProbe {
+    /// Instruction sets the CPU has and the operating system enables.
+    static func instructionSets() -> InstructionSets {
+        let leaf1 = exp_cpuid(1, 0), leaf7 = exp_cpuid(7, 0), leaf7s1 = exp_cpuid(7, 1)
+        guard leaf1.valid != 0 else { return [] }
+        let xcr0 = exp_xcr0()
+        let osAVX = xcr0 & 0b110 == 0b110, osAVX512 = osAVX && xcr0 & 0b1110_0000 == 0b1110_0000
+        func bit(_ register: UInt32, _ index: UInt32) -> Bool { register & (1 << index) != 0 }
+        var sets: InstructionSets = []
+        if bit(leaf1.ecx, 0) { sets.insert(.sse3) }
+        if bit(leaf1.ecx, 9) { sets.insert(.ssse3) }
+        if bit(leaf1.ecx, 19) { sets.insert(.sse41) }
+        if bit(leaf1.ecx, 20) { sets.insert(.sse42) }
+        if osAVX && bit(leaf1.ecx, 28) { sets.insert(.avx) }
+        if osAVX && bit(leaf1.ecx, 12) { sets.insert(.fma) }
+        if leaf7.valid != 0 {
+            if osAVX && bit(leaf7.ebx, 5) { sets.insert(.avx2) }
+            let avx512: [(UInt32, InstructionSets)] = [(16, .avx512f), (17, .avx512dq), (28, .avx512cd),
+                                                       (30, .avx512bw), (31, .avx512vl)]
+            for (index, set) in avx512 where osAVX512 && bit(leaf7.ebx, index) { sets.insert(set) }
+            if osAVX512 && leaf7.eax >= 1 && leaf7s1.valid != 0 && bit(leaf7s1.eax, 5) { sets.insert(.avx512bf16) }
+        }
+        return sets
+    }
+
+    /// The CPU's brand string with family, model and stepping, e.g. `Intel(R) Xeon(R) Processor (family 6 model
+    /// 207 stepping 2)`; the numbers tell apart CPUs that share a generic brand string.
+    static func cpuModel() -> String {
+        var brand = ""
+        if exp_cpuid(0x8000_0000, 0).eax >= 0x8000_0004 {
+            var bytes: [UInt8] = []
+            for leaf in UInt32(0x8000_0002)...0x8000_0004 {
+                let r = exp_cpuid(leaf, 0)
+                for word in [r.eax, r.ebx, r.ecx, r.edx] {
+                    for shift: UInt32 in [0, 8, 16, 24] { bytes.append(UInt8((word >> shift) & 0xff)) }
+                }
+            }
+            brand = String(decoding: bytes.prefix { $0 != 0 }, as: UTF8.self).trimmingCharacters(in: .whitespaces)
+        }
+        let leaf1 = exp_cpuid(1, 0)
+        guard leaf1.valid != 0 else { return brand.isEmpty ? "unknown CPU" : brand }
+        let baseFamily = (leaf1.eax >> 8) & 0xf, baseModel = (leaf1.eax >> 4) & 0xf
+        let family = baseFamily == 0xf ? baseFamily + ((leaf1.eax >> 20) & 0xff) : baseFamily
+        let model = baseFamily == 0x6 || baseFamily == 0xf ? baseModel + ((leaf1.eax >> 12) & 0xf0) : baseModel
+        return "\(brand.isEmpty ? "x86 CPU" : brand) (family \(family) model \(model) stepping \(leaf1.eax & 0xf))"
+    }
+
+    /// The kernel OpenBLAS runs on (`openblas_get_corename`), e.g. `Haswell` or `SkylakeX`.
+    static func loadedKernel() -> String {
         guard let name = openblas_get_corename() else { return "unknown" }
         return String(cString: name)
+    }
+
+    /// The build line of the loaded OpenBLAS (`openblas_get_config`), e.g. `OpenBLAS 0.3.21 DYNAMIC_ARCH ...`.
+    static func libraryConfig() -> String {
+        guard let text = openblas_get_config() else { return "unknown" }
+        return String(cString: text).trimmingCharacters(in: .whitespaces)
+    }
+
+    /// The OpenBLAS file this process mapped (from `/proc/self/maps`), symlinks resolved; "unknown" elsewhere.
+    static func libraryPath() -> String {
+        // /proc files report size 0, so read to the end rather than by size.
+        guard let file = FileHandle(forReadingAtPath: "/proc/self/maps"),
+              let data = try? file.readToEnd() else { return "unknown" }
+        let maps = String(decoding: data, as: UTF8.self)
+        for line in maps.split(separator: "\n") {
+            // Only the path column of a line contains slashes.
+            guard let slash = line.firstIndex(of: "/") else { continue }
+            let path = String(line[slash...])
+            if path.split(separator: "/").last?.hasPrefix("libopenblas") == true {
+                return URL(fileURLWithPath: path).resolvingSymlinksInPath().path
+            }
+        }
+        return "unknown"
+    }
+
+    /// Kernels the loaded OpenBLAS carries (a `DYNAMIC_ARCH` build exports one `gotoblas_<NAME>` table for each).
+    static func availableKernels(among names: [String]) -> Set<String> {
+        let handle = dlopen(nil, RTLD_NOW)
+        return Set(names.filter { dlsym(handle, "gotoblas_" + $0.uppercased()) != nil })
+    }
+
+    /// Threads OpenBLAS itself may use (NeuralNet keeps it at 1 and splits work itself).
+    static func libraryThreads() -> Int {
+        _ = BLAS.singleThreadedOpenBLAS
+        return Int(openblas_get_num_threads())
     }
 }

@@ -37,6 +37,8 @@ public enum TrainingBenchmark {
         public var gemmPeakGigaflops: Double
         public var modelFlopUtilisation: Double
         public var blasKernel: String
+        /// Who chose `blasKernel`: `openblas`, `exp` or `user`.
+        public var blasKernelChosenBy: KernelChooser
         public var gemmCheckRelativeError: Double
         public var finalLoss: Double
 
@@ -47,15 +49,17 @@ public enum TrainingBenchmark {
             case inferSamplesPerSecond = "infer_samples_per_s", latencyMillisecondsBatch1 = "latency_ms_b1"
             case peakRSSMegabytes = "peak_rss_mb", flopsPerExample = "flops_per_example", gigaflops = "gflops"
             case gemmPeakGigaflops = "gemm_peak_gflops", modelFlopUtilisation = "mfu", blasKernel = "blas_kernel"
+            case blasKernelChosenBy = "blas_kernel_chosen_by"
             case gemmCheckRelativeError = "gemm_check_rel_error", finalLoss = "final_loss"
         }
 
         /// One human-readable line (the model is named unless it is the default stack).
         public var summary: String {
-            String(format: "%@%@ [%@, %d threads] batch %d × %d × %d → %d classes: train %.0f samples/s (%.1f ms/step), "
-                   + "infer %.0f samples/s, latency b1 %.3f ms, peak RSS %.0f MB, %.2f MFLOP/example, %.1f GFLOP/s of "
-                   + "%.1f GEMM peak (MFU %.1f%%), GEMM check rel. error %.1e, CPU %.1f ms/step",
-                   framework, model == Options.Model.defaultStack.rawValue ? "" : " " + model, blasKernel, threads, batch, frames, features, classes, trainSamplesPerSecond,
+            String(format: "%@%@ [%@ chosen by %@, %d threads] batch %d × %d × %d → %d classes: train %.0f samples/s "
+                   + "(%.1f ms/step), infer %.0f samples/s, latency b1 %.3f ms, peak RSS %.0f MB, %.2f MFLOP/example, "
+                   + "%.1f GFLOP/s of %.1f GEMM peak (MFU %.1f%%), GEMM check rel. error %.1e, CPU %.1f ms/step",
+                   framework, model == Options.Model.defaultStack.rawValue ? "" : " " + model, blasKernel,
+                   blasKernelChosenBy.rawValue, threads, batch, frames, features, classes, trainSamplesPerSecond,
                    trainStepMilliseconds, inferSamplesPerSecond, latencyMillisecondsBatch1, peakRSSMegabytes,
                    Double(flopsPerExample) / 1e6, gigaflops, gemmPeakGigaflops, modelFlopUtilisation * 100,
                    gemmCheckRelativeError, trainStepCPUMilliseconds)
@@ -112,7 +116,8 @@ public enum TrainingBenchmark {
             inferSamplesPerSecond: Double(inferenceBatch.shape[0]) / median(inferTimes),
             latencyMillisecondsBatch1: median(latencyTimes) * 1e3, peakRSSMegabytes: peakResidentMegabytes(),
             flopsPerExample: flops, gigaflops: achieved, gemmPeakGigaflops: peak, modelFlopUtilisation: achieved / peak,
-            blasKernel: BLASRuntime.kernelName, gemmCheckRelativeError: gemmCheck, finalLoss: Double(lastLoss))
+            blasKernel: BLASRuntime.kernelName, blasKernelChosenBy: BLASRuntime.kernelChooser,
+            gemmCheckRelativeError: gemmCheck, finalLoss: Double(lastLoss))
     }
 
     /// The best of several 1024³ `sgemm` calls in GFLOP/s, with the current BLAS thread count.

@@ -48,10 +48,14 @@ import TestSupport
         record.split = SplitMembership(train: ["a.wav"], validation: ["b.wav"], test: ["c.wav"])
         record.bestEpoch = 3
         record.timings.ended = Date()
+        record.blas = .current
         let schema = try Self.schema("run.schema.json")
         Self.check(try Self.object(record), against: schema, path: "run")
         let statuses = (schema["properties"] as? [String: Any]).flatMap { $0["status"] as? [String: Any] }?["enum"]
         #expect((statuses as? [String])?.sorted() == RunStatus.allCases.map(\.rawValue).sorted())
+        let blas = (schema["properties"] as? [String: Any])?["blas"] as? [String: Any]
+        let choosers = ((blas?["properties"] as? [String: Any])?["chosen_by"] as? [String: Any])?["enum"]
+        #expect((choosers as? [String])?.sorted() == ["exp", "openblas", "user"])
     }
 
     @Test func metricsMatchTheirSchema() throws {
