@@ -36,11 +36,13 @@ enum SweepCommand {
         if sweep.jobs > 1, sweep.trial == nil {
             let threads = SweepExecutor.threadsPerWorker(jobs: sweep.jobs)
             let retry = sweep.retryFailed, force = runOptions.force
-            runner = ProcessTrialRunner(executable: ProcessTrialRunner.currentExecutable, runsRoot: root) { trial in
+            var workers = ProcessTrialRunner(executable: ProcessTrialRunner.currentExecutable, runsRoot: root) { trial in
                 ["sweep", "run", file] + overrides
                     + ["--trial", String(trial.index), "--threads", String(threads), "--runs-dir", root.path, "--quiet"]
                     + (retry ? ["--retry-failed"] : []) + (force ? ["--force"] : [])
             }
+            workers.interrupt = runOptions.interrupt
+            runner = workers
         } else {
             runner = ExperimentTrialRunner(registries: registries, classCount: classCount, options: runOptions)
         }
