@@ -60,7 +60,9 @@ enum SweepCommand {
             let failed = summary.skipped.filter { $0.value == .failed || $0.value == .diverged }.count
             var parts = ["\(summary.ran.count) ran", "\(done) already completed"]
             if failed > 0 { parts.append("\(failed) failed before (--retry-failed reruns them)") }
-            if !summary.busy.isEmpty { parts.append("\(summary.busy.count) held by other processes") }
+            // Held: seen running under a live claim before this process tried it, or losing the claim when it did.
+            let held = summary.busy.count + summary.skipped.filter { $0.value == .running }.count
+            if held > 0 { parts.append("\(held) held by other processes") }
             runOptions.write("\(plan.name): " + parts.joined(separator: ", ") + "; see \(root.path)/\(plan.name)/sweep.json\n")
         }
         return summary.ran.values.filter { $0 != .completed }.count
