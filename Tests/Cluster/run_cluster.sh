@@ -6,7 +6,8 @@
 #   1. `exp sweep slurm --submit` submits through sbatch, records the job in sweep.json, `exp sweep status` shows it;
 #      every trial completes exactly once (sweep.json, run.json, exp compare);
 #   2. a task cancelled by scancel mid-training stops after its step (interrupted, last checkpoint kept), and a
-#      resubmitted task resumes it to byte-identical metrics of an uninterrupted run;
+#      resubmitted task resumes it to byte-identical metrics of an uninterrupted run; a task requeued by
+#      scontrol requeue mid-training resumes its trial once when it restarts;
 #   3. two array tasks submitted at once for that same trial train it once between them;
 #   4. a failing trial is `failed` in exp sweep show and FAILED in scontrol show job;
 #   5. the generated Job validates strictly against Kubernetes 1.29 and 1.37 schemas, and a broken one does not.
@@ -102,6 +103,12 @@ trained_two() { [ "$(epochs_done "$run0")" -ge 2 ]; }
 wait_until 300 "trial 0 to finish 2 epochs" trained_two
 step "2. scancel ${job}_0 after $(epochs_done "$run0") epochs"
 scancel "${job}_0"
+run1="runs/cluster/$(json runs/cluster/sweep.json "d['trials'][1]['run_id']")"
+trained_two_1() { [ "$(epochs_done "$run1")" -ge 2 ]; }
+wait_until 300 "trial 1 to finish 2 epochs" trained_two_1
+[ "$(epochs_done "$run1")" -lt 20 ] || fail "trial 1 finished before it could be requeued"
+step "   scontrol requeue ${job}_1 after $(epochs_done "$run1") epochs"
+scontrol requeue "${job}_1"
 task_state() { squeue --noheader --array --states=all --format='%i %T' --jobs="$1" | awk -v t="$2" '$1 == t { print $2 }'; }
 cancelled() { [ "$(task_state "$job" "${job}_0")" = CANCELLED ]; }
 wait_until 60 "${job}_0 to be CANCELLED" cancelled
@@ -112,7 +119,11 @@ status=$(json "$run0/run.json" "d['status']"); kept=$(json "$run0/run.json" "d['
 [ "$status" = interrupted ] || fail "cancelled trial is $status, not interrupted"
 [ "$kept" -ge 2 ] && [ "$kept" -lt 20 ] || fail "cancelled trial kept $kept epochs"
 grep -q "stopping after the current step" slurm-cluster-"${job}"_0.out || fail "task 0 never saw SIGTERM"
-step "   trial 0 interrupted after $kept epochs with its checkpoint; trials 1 and 2: $(json runs/cluster/sweep.json "[t['status'] for t in d['trials'][1:]]")"
+[ "$(json "$run1/run.json" "d['status'], d['resumes'], d['epochs_completed']")" = "completed 1 20" ] \
+  || fail "requeued trial 1: $(json "$run1/run.json" "d['status'], d['resumes'], d['epochs_completed']")"
+scontrol show job -o "${job}_1" | grep -q "JobState=COMPLETED .*Restarts=1 " || fail "scontrol: $(scontrol show job "${job}_1")"
+step "   trial 0 interrupted after $kept epochs with its checkpoint; requeued trial 1 resumed once and completed;" \
+  "trial 2: $(json runs/cluster/sweep.json "d['trials'][2]['status']")"
 
 step "3. two array tasks for trial 0 at once (sbatch --array=0, twice): one resumes, one finds it held or done"
 again_a=$(sbatch --parsable --array=0 sweep.sbatch)

@@ -36,6 +36,7 @@ cluster_start() {
   chmod 755 "$dir/munge"
   mungekey --create --keyfile="$dir/munge/munge.key" --force
   chmod 600 "$dir/munge/munge.key"
+  # cred_expire is also how long a requeued job waits before it may start again (default 120 s).
   cat > "$dir/slurm.conf" <<CONF
 ClusterName=exptest
 SlurmctldHost=$host(127.0.0.1)
@@ -45,7 +46,7 @@ SlurmUser=root
 SlurmdUser=root
 AuthType=auth/munge
 CredType=cred/munge
-AuthInfo=socket=$dir/munge/munge.socket
+AuthInfo=socket=$dir/munge/munge.socket,cred_expire=10
 ProctrackType=proctrack/linuxproc
 TaskPlugin=task/none
 MpiDefault=none
