@@ -46,11 +46,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-cluster_install
-python3 -c 'import ensurepip' 2>/dev/null || {
-  [ "$(id -u)" = 0 ] || fail "python3-venv missing; run: sudo apt-get install -y python3-venv"
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null
-}
+cluster_install || fail "Slurm, MUNGE or python3-venv missing"
 # kubernetes-validate installs in the background while the cluster works.
 (
   { [ -x "$venv/bin/kubernetes-validate" ] || { python3 -m venv "$venv" && "$venv/bin/pip" install -q kubernetes-validate==1.37.0; }; } \

@@ -4,17 +4,24 @@
 # through SLURM_CONF, exported by cluster_start.
 
 CLUSTER_PIDS=""
+# The daemons and mungekey live in sbin, which a non-login PATH may lack.
+export PATH="$PATH:/usr/sbin:/sbin"
 
-# Installs Debian's Slurm and MUNGE packages when a command is missing (as root; otherwise says what to run).
+# Installs what the test needs from Debian when missing (as root; otherwise says what to run): Slurm, MUNGE, and
+# python3-venv for the Kubernetes schema check.
 cluster_install() {
-  command -v slurmctld >/dev/null && command -v slurmd >/dev/null && command -v sbatch >/dev/null \
-    && command -v munged >/dev/null && command -v mungekey >/dev/null && return 0
+  local missing=""
+  for tool in slurmctld slurmd sbatch; do command -v "$tool" >/dev/null || missing="slurm-wlm"; done
+  command -v munged >/dev/null && command -v mungekey >/dev/null || missing="$missing munge"
+  python3 -c 'import ensurepip' 2>/dev/null || missing="$missing python3-venv"
+  [ -n "$missing" ] || return 0
   if [ "$(id -u)" != 0 ]; then
-    echo "Slurm or MUNGE missing; run: sudo apt-get install -y slurm-wlm munge" >&2
+    echo "missing Debian packages:$missing; run: sudo apt-get install -y $missing" >&2
     return 1
   fi
+  echo "installing: $missing"
   apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq slurm-wlm munge >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >/dev/null
 }
 
 # A TCP port nothing listens on, from BASE upwards.
