@@ -25,6 +25,7 @@ extension Exp.Sweep {
         @Option(help: "CPUs per task (also the trial's compute threads).") var cpus = 4
         @Option(name: .customLong("array-parallelism"), help: "Most tasks running at once.") var arrayParallelism: Int?
         @Option(help: "Number of shards (default: one per trial).") var shards: Int?
+        @Flag(name: .customLong("retry-failed"), help: "Tasks rerun failed and diverged trials too.") var retryFailed = false
         @Flag(help: "Submit the script with sbatch, record the job id in sweep.json and print it.") var submit = false
 
         func validate() throws {
@@ -58,7 +59,7 @@ extension Exp.Sweep {
             options.time = time
             options.cpus = cpus
             options.arrayParallelism = arrayParallelism
-            options.runArguments = target.runArguments
+            options.runArguments = target.runArguments + (retryFailed ? ["--retry-failed"] : [])
             let count = shards ?? plan.trials.count
             let script = SweepScripts.slurm(spec: target.spec, name: plan.name, shards: count, options: options)
             guard submit else { return print(script, terminator: "") }
@@ -82,6 +83,7 @@ extension Exp.Sweep {
         var volumeClaim = "exp-runs"
         @Option(help: "CPUs per pod.") var cpus = 4
         @Option(help: "Number of shards (default: one per trial).") var shards: Int?
+        @Flag(name: .customLong("retry-failed"), help: "Pods rerun failed and diverged trials too.") var retryFailed = false
 
         func validate() throws {
             guard parallelism > 0, cpus > 0 else { throw ValidationError("--parallelism and --cpus must be > 0.") }
@@ -95,7 +97,7 @@ extension Exp.Sweep {
             options.parallelism = parallelism
             options.volumeClaim = volumeClaim
             options.cpus = cpus
-            options.runArguments = target.runArguments
+            options.runArguments = target.runArguments + (retryFailed ? ["--retry-failed"] : [])
             print(SweepScripts.kubernetes(spec: target.spec, name: plan.name, shards: shards ?? plan.trials.count,
                                           options: options), terminator: "")
         }

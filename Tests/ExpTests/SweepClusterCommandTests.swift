@@ -35,7 +35,7 @@ import Testing
             """)
         defer { try? FileManager.default.removeItem(at: root) }
         let submitted = try RunCommandTests.exp(["sweep", "slurm", "grid.yaml", "--runs-dir", "runs", "--account", "lab",
-                                                 "--mem", "2G", "--sbatch", "gres=gpu:1", "--submit"],
+                                                 "--mem", "2G", "--sbatch", "gres=gpu:1", "--retry-failed", "--submit"],
                                                 in: root, environment: environment)
         #expect(submitted.status == 0, "\(submitted.error)")
         #expect(submitted.output == "4242\n")
@@ -46,7 +46,7 @@ import Testing
         for line in ["#SBATCH --account=lab", "#SBATCH --mem=2G", "#SBATCH --gres=gpu:1", "#SBATCH --array=0-5"] {
             #expect(script.contains(line + "\n"), "\(line) missing from\n\(script)")
         }
-        #expect(script.contains("exec exp run grid.yaml --runs-dir runs --shard"))
+        #expect(script.contains("exec exp run grid.yaml --runs-dir runs --retry-failed --shard"))
         let manifest = try #require(try SweepManifest.read(SweepManifest.url(root: root.appendingPathComponent("runs"), name: "grid")))
         #expect(manifest.jobs?.map(\.id) == ["4242"])
         #expect(manifest.jobs?.first?.shards == 6)
