@@ -9,7 +9,7 @@ extension SweepManifest {
 
     /// The `exp sweep status` table: each trial's status from its run directory beside the array task of the latest
     /// recorded job that runs it and that task's state in `states` (`123_4` → `RUNNING`; `-` when Slurm no longer
-    /// knows it, or no job was recorded).
+    /// knows it, or no job was recorded), then the counts and a line for each trial still claimed by an ended task.
     public func clusterTable(states: [String: String]) -> String {
         let body = trials.map { row -> [String] in
             guard let job = jobs?.last else { return [String(row.index), row.runID, row.status.rawValue, "-", "-"] }
@@ -17,7 +17,13 @@ extension SweepManifest {
             return [String(row.index), row.runID, row.status.rawValue, task, states[task] ?? "-"]
         }
         let submitted = (jobs ?? []).map { "\($0.id) (\($0.submitted))" }
-        let footer = Self.counts(trials) + (submitted.isEmpty ? "; no job recorded" : "; jobs " + submitted.joined(separator: ", "))
+        var footer = Self.counts(trials) + (submitted.isEmpty ? "; no job recorded" : "; jobs " + submitted.joined(separator: ", "))
+        // A claim whose task Slurm has ended (a crashed node, SIGKILL) stays: claims from other hosts are never taken over.
+        let live: Set<String> = ["-", "PENDING", "CONFIGURING", "RUNNING", "COMPLETING", "SUSPENDED", "REQUEUED", "RESIZING"]
+        for (row, cells) in zip(trials, body) where row.status == .running && !live.contains(cells[4]) {
+            footer += "\ntrial \(row.index) is claimed but its task \(cells[3]) is \(cells[4]): once no exp process holds it, "
+                + "remove \(name)/\(row.runID)/.claim under the runs root and resubmit"
+        }
         return Self.format(header: ["trial", "run", "status", "job", "job_state"], body: body, footer: footer)
     }
 

@@ -75,6 +75,13 @@ import Yams
         #expect(lines[2] == "1      \(plan.trials[1].runID)  interrupted  57_1  CANCELLED")
         #expect(lines[3] == "2      \(plan.trials[2].runID)  pending      57_0  RUNNING")
         #expect(lines[4] == "3 trial(s): 2 pending, 1 interrupted; jobs 41 (t1), 57 (t2)")
+
+        // A trial still claimed by a task Slurm has ended (a crashed node) gets a way out.
+        manifest.trials[0].status = .running
+        let stale = manifest.clusterTable(states: ["57_0": "NODE_FAIL", "57_1": "RUNNING"]).split(separator: "\n").map(String.init)
+        #expect(stale.last == "trial 0 is claimed but its task 57_0 is NODE_FAIL: once no exp process holds it, "
+            + "remove \(plan.name)/\(plan.trials[0].runID)/.claim under the runs root and resubmit")
+        #expect(stale.count == 6)
     }
 
     @Test func queueLinesParseIntoTaskStates() {
