@@ -10,7 +10,8 @@
 #      scontrol requeue mid-training resumes its trial once when it restarts;
 #   3. two array tasks submitted at once for that same trial train it once between them;
 #   4. a failing trial is `failed` in exp sweep show and FAILED in scontrol show job;
-#   5. the generated Job validates strictly against Kubernetes 1.29 and 1.37 schemas, and a broken one does not.
+#   5. exp as PID 1 of a PID namespace, started as the Job starts it, stops after its step on SIGTERM from outside;
+#   6. the generated Job validates strictly against Kubernetes 1.29 and 1.37 schemas, and a broken one does not.
 set -euo pipefail
 exp=$(realpath "$1")
 venv=$(realpath -m "${2:-.build/cluster-venv}")
@@ -162,7 +163,22 @@ scontrol show job "${broken}_0" | grep -q "JobState=COMPLETED" || fail "scontrol
 step "   trial 1 failed in exp sweep show and status, ${broken}_1 FAILED in scontrol"
 cluster_stop
 
-step "5. exp sweep k8s against the Kubernetes API schemas (kubernetes-validate, strict)"
+step "5. exp as a pod's PID 1 (a PID namespace, the Job's command) stops after its step on SIGTERM from outside"
+sed -e 's/^name: cluster/name: pod/' -e 's/epochs: 20/epochs: 40/' -e '/^sweep:/,$d' sweep.yaml > pod.yaml
+unshare --pid --fork --mount-proc /bin/sh -c "exec exp run pod.yaml --shard 0/1 --threads 1" > pod.log 2>&1 &
+pod_pid=$!
+pod_run() { ls -d runs/pod/pod-*/ 2>/dev/null | head -1; }
+pod_started() { [ -n "$(pod_run)" ] && [ "$(epochs_done "$(pod_run)")" -ge 1 ]; }
+wait_until 300 "the pod's run to finish an epoch" pod_started
+init=$(pgrep -P "$pod_pid")
+grep -Eq '^NSpid:\s+[0-9]+\s+1$' "/proc/$init/status" || fail "exp is not PID 1 in its namespace"
+kill -TERM "$init"
+pod_status=0; wait "$pod_pid" || pod_status=$?
+[ "$pod_status" = 130 ] || fail "exp as PID 1 exited $pod_status on SIGTERM: $(tail -3 pod.log)"
+[ "$(json "$(pod_run)/run.json" "d['status']")" = interrupted ] && [ "$(json "$(pod_run)/run.json" "d['epochs_completed']")" -lt 40 ] \
+  || fail "exp as PID 1: $(cat "$(pod_run)/run.json")"
+
+step "6. exp sweep k8s against the Kubernetes API schemas (kubernetes-validate, strict)"
 wait "$pip_pid" || fail "installing kubernetes-validate: $(tail -5 pip.log)"
 "$exp" sweep k8s sweep.yaml --runs-dir runs --image registry.example/exp:1 --cpus 2 > job.yaml
 "$exp" sweep k8s broken.yaml 'training.batch_size=8,16' --shards 2 --parallelism 1 --volume-claim team-runs > job2.yaml
