@@ -167,3 +167,10 @@ sanitize: deps
 	@norandom=""; setarch "$$(uname -m)" -R true 2>/dev/null && norandom="setarch $$(uname -m) -R"; \
 	echo "$$norandom $(SWIFT) test --sanitize thread --scratch-path .build-tsan $(SANITIZE_FLAGS)"; \
 	$$norandom $(SWIFT) test --sanitize thread --scratch-path .build-tsan $(SANITIZE_FLAGS)
+
+## test-cluster: sweeps through a real one-node Slurm cluster (installs slurm-wlm and munge as root when missing;
+## daemons in a temp dir, stopped by pid) and the Kubernetes Job checked by kubernetes-validate (PyPI, in a venv).
+.PHONY: test-cluster
+test-cluster: deps
+	$(SWIFT) build --product exp
+	bash Tests/Cluster/run_cluster.sh "$$($(SWIFT) build --show-bin-path)/exp" .build/cluster-venv

@@ -5,11 +5,11 @@ import Foundation
 import NeuralNet
 
 extension Exp {
-    /// `exp sweep run|show|slurm|k8s`: run a spec's sweep, list it, or print a cluster job that shards it.
+    /// `exp sweep run|show|slurm|k8s|status`: run a spec's sweep, list it, or submit or print a cluster job that shards it.
     struct Sweep: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Run, list or distribute a spec's sweep (grid, zip, random, seeds, folds, multirun overrides).",
-            subcommands: [RunTrials.self, Show.self, Slurm.self, Kubernetes.self])
+            subcommands: [RunTrials.self, Show.self, Slurm.self, Kubernetes.self, Status.self])
     }
 }
 
@@ -24,6 +24,8 @@ struct SweepTarget: ParsableArguments {
     var spec: String { SweepOptions.partition(arguments).specs.first ?? "" }
     var overrides: [String] { SweepOptions.partition(arguments).overrides }
     var runsRoot: URL { RunOptions.runsRoot(option: runsDirectory) }
+    /// What a cluster task passes to `exp run` after the spec: the overrides and `--runs-dir`.
+    var runArguments: [String] { overrides + (runsDirectory.map { ["--runs-dir", $0] } ?? []) }
 
     func validate() throws {
         let specs = SweepOptions.partition(arguments).specs
@@ -76,66 +78,6 @@ extension Exp.Sweep {
 
         func run() throws {
             print(SweepManifest(plan: try target.plan(), root: target.runsRoot).table(), terminator: "")
-        }
-    }
-
-    /// `exp sweep slurm SPEC`: an sbatch job-array script, one task per shard.
-    struct Slurm: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Print an sbatch job-array script running the sweep's shards.")
-
-        @OptionGroup var target: SweepTarget
-        @Option(help: "Slurm partition.") var partition: String?
-        @Option(help: "Time limit per task (HH:MM:SS).") var time = "04:00:00"
-        @Option(help: "CPUs per task (also the trial's compute threads).") var cpus = 4
-        @Option(name: .customLong("array-parallelism"), help: "Most tasks running at once.") var arrayParallelism: Int?
-        @Option(help: "Number of shards (default: one per trial).") var shards: Int?
-
-        func validate() throws {
-            guard cpus > 0 else { throw ValidationError("--cpus must be > 0. Received: \(cpus)") }
-            if let shards, shards <= 0 { throw ValidationError("--shards must be > 0. Received: \(shards)") }
-            if let arrayParallelism, arrayParallelism <= 0 {
-                throw ValidationError("--array-parallelism must be > 0. Received: \(arrayParallelism)")
-            }
-        }
-
-        func run() throws {
-            let plan = try target.plan()
-            var options = SweepScripts.Slurm()
-            options.partition = partition
-            options.time = time
-            options.cpus = cpus
-            options.arrayParallelism = arrayParallelism
-            print(SweepScripts.slurm(spec: target.spec, name: plan.name, shards: shards ?? plan.trials.count,
-                                     options: options), terminator: "")
-        }
-    }
-
-    /// `exp sweep k8s SPEC`: a Kubernetes Indexed Job, one completion per shard.
-    struct Kubernetes: ParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "k8s", abstract: "Print a Kubernetes Indexed Job running the sweep's shards.")
-
-        @OptionGroup var target: SweepTarget
-        @Option(help: "Container image with exp installed.") var image = "exp:latest"
-        @Option(help: "Pods at once.") var parallelism = 4
-        @Option(name: .customLong("volume-claim"), help: "PersistentVolumeClaim with the working directory and runs/.")
-        var volumeClaim = "exp-runs"
-        @Option(help: "CPUs per pod.") var cpus = 4
-        @Option(help: "Number of shards (default: one per trial).") var shards: Int?
-
-        func validate() throws {
-            guard parallelism > 0, cpus > 0 else { throw ValidationError("--parallelism and --cpus must be > 0.") }
-            if let shards, shards <= 0 { throw ValidationError("--shards must be > 0. Received: \(shards)") }
-        }
-
-        func run() throws {
-            let plan = try target.plan()
-            var options = SweepScripts.Kubernetes()
-            options.image = image
-            options.parallelism = parallelism
-            options.volumeClaim = volumeClaim
-            options.cpus = cpus
-            print(SweepScripts.kubernetes(spec: target.spec, name: plan.name, shards: shards ?? plan.trials.count,
-                                          options: options), terminator: "")
         }
     }
 }

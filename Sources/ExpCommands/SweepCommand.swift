@@ -36,11 +36,13 @@ enum SweepCommand {
         if sweep.jobs > 1, sweep.trial == nil {
             let threads = SweepExecutor.threadsPerWorker(jobs: sweep.jobs)
             let retry = sweep.retryFailed, force = runOptions.force
-            runner = ProcessTrialRunner(executable: ProcessTrialRunner.currentExecutable, runsRoot: root) { trial in
+            var workers = ProcessTrialRunner(executable: ProcessTrialRunner.currentExecutable, runsRoot: root) { trial in
                 ["sweep", "run", file] + overrides
                     + ["--trial", String(trial.index), "--threads", String(threads), "--runs-dir", root.path, "--quiet"]
                     + (retry ? ["--retry-failed"] : []) + (force ? ["--force"] : [])
             }
+            workers.interrupt = runOptions.interrupt
+            runner = workers
         } else {
             runner = ExperimentTrialRunner(registries: registries, classCount: classCount, options: runOptions)
         }
@@ -58,7 +60,9 @@ enum SweepCommand {
             let failed = summary.skipped.filter { $0.value == .failed || $0.value == .diverged }.count
             var parts = ["\(summary.ran.count) ran", "\(done) already completed"]
             if failed > 0 { parts.append("\(failed) failed before (--retry-failed reruns them)") }
-            if !summary.busy.isEmpty { parts.append("\(summary.busy.count) held by other processes") }
+            // Held: seen running under a live claim before this process tried it, or losing the claim when it did.
+            let held = summary.busy.count + summary.skipped.filter { $0.value == .running }.count
+            if held > 0 { parts.append("\(held) held by other processes") }
             runOptions.write("\(plan.name): " + parts.joined(separator: ", ") + "; see \(root.path)/\(plan.name)/sweep.json\n")
         }
         return summary.ran.values.filter { $0 != .completed }.count

@@ -10,6 +10,8 @@ public enum SweepError: Error, Sendable, Equatable, CustomStringConvertible {
     case trialOutOfRange(index: Int, count: Int)
     /// A child `exp` process could not be started.
     case launchFailed(String)
+    /// A Slurm command is missing or failed.
+    case slurm(String)
 
     public var description: String {
         switch self {
@@ -24,6 +26,8 @@ public enum SweepError: Error, Sendable, Equatable, CustomStringConvertible {
             return "--trial \(index) is out of range: the sweep has \(count) trial(s), numbered 0..<\(count)"
         case .launchFailed(let reason):
             return "cannot start a worker process: \(reason)"
+        case .slurm(let reason):
+            return "slurm: \(reason)"
         }
     }
 }

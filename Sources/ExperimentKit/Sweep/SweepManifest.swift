@@ -50,6 +50,8 @@ public struct SweepManifest: Codable, Sendable, Equatable {
     public var paths: [String]
     /// Every trial, by index.
     public var trials: [Trial]
+    /// Cluster jobs submitted for this sweep (`exp sweep slurm --submit`), oldest first; absent when none was.
+    public var jobs: [SweepJob]?
 
     /// The manifest of `plan` with each trial's status read from `root`.
     public init(plan: SweepPlan, root: URL) {
@@ -98,9 +100,10 @@ public struct SweepManifest: Codable, Sendable, Equatable {
 
     /// Rewrites `root/<plan.name>/sweep.json`: with `index`, only that trial's row changes (to `status`, or to what
     /// its run directory says); without, or when the file on disk belongs to another sweep, every row is read
-    /// from the run directories.
+    /// from the run directories. A `job` is appended to the recorded jobs.
     /// - Throws: `RunError.writeFailed`.
-    public static func update(plan: SweepPlan, root: URL, index: Int? = nil, status: Status? = nil) throws {
+    public static func update(plan: SweepPlan, root: URL, index: Int? = nil, status: Status? = nil,
+                              job: SweepJob? = nil) throws {
         let directory = root.appendingPathComponent(plan.name)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let lockURL = directory.appendingPathComponent(".sweep.lock")
@@ -122,7 +125,9 @@ public struct SweepManifest: Codable, Sendable, Equatable {
         } else {
             manifest = SweepManifest(plan: plan, root: root)
             if let index, let status { manifest.trials[index].status = status }
+            manifest.jobs = existing?.name == plan.name ? existing?.jobs : nil
         }
+        if let job { manifest.jobs = (manifest.jobs ?? []) + [job] }
         try AtomicFile.writeJSON(manifest, to: url)
     }
 }

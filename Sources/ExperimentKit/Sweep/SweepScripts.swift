@@ -11,6 +11,18 @@ public enum SweepScripts {
         public var cpus = 4
         /// Most array tasks at once (`%K`), or `nil` for no limit.
         public var arrayParallelism: Int?
+        /// `--account` charged for the job, or `nil` for the user's default.
+        public var account: String?
+        /// `--qos`, or `nil` for the association's default.
+        public var qos: String?
+        /// `--mem` per node (Slurm's size syntax: `4G`, `500M`), or `nil` for the partition default.
+        public var memory: String?
+        /// `--constraint` on node features (`avx512`, `skylake|icelake`), or `nil`.
+        public var constraint: String?
+        /// Further `sbatch` options, one directive each (`--gres=gpu:1`), written after the others.
+        public var extraDirectives: [String] = []
+        /// Arguments of `exp run` after the spec: overrides and `--runs-dir`.
+        public var runArguments: [String] = []
 
         /// Defaults: 4 hours, 4 CPUs per task, no partition or parallelism limit.
         public init() {}
@@ -26,6 +38,8 @@ public enum SweepScripts {
         public var volumeClaim = "exp-runs"
         /// CPUs requested per pod.
         public var cpus = 4
+        /// Arguments of `exp run` after the spec: overrides and `--runs-dir`.
+        public var runArguments: [String] = []
 
         /// Defaults: image `exp:latest`, 4 pods at once, claim `exp-runs`, 4 CPUs.
         public init() {}
@@ -35,21 +49,27 @@ public enum SweepScripts {
     public static func slurm(spec: String, name: String, shards: Int, options: Slurm) -> String {
         precondition(shards > 0, "a sweep needs at least one shard, got \(shards)")
         let limit = options.arrayParallelism.map { "%\($0)" } ?? ""
-        var lines = [
-            "#!/bin/bash",
-            "#SBATCH --job-name=\(name)",
-            "#SBATCH --array=0-\(shards - 1)\(limit)",
-            "#SBATCH --cpus-per-task=\(options.cpus)",
-            "#SBATCH --time=\(options.time)",
+        var directives = ["--job-name=\(name)"]
+        let optional: [(String, String?)] = [("partition", options.partition), ("account", options.account),
+                                             ("qos", options.qos)]
+        directives += optional.compactMap { key, value in value.map { "--\(key)=\(shellWord($0))" } }
+        directives += ["--array=0-\(shards - 1)\(limit)", "--cpus-per-task=\(options.cpus)"]
+        if let memory = options.memory { directives.append("--mem=\(memory)") }
+        if let constraint = options.constraint { directives.append("--constraint=\(shellWord(constraint))") }
+        directives += [
+            "--time=\(options.time)",
             // In the submit directory: Slurm opens it before the script runs, so it cannot be under a runs/ not yet made.
-            "#SBATCH --output=slurm-%x-%A_%a.out",
+            "--output=slurm-%x-%A_%a.out",
         ]
-        if let partition = options.partition { lines.insert("#SBATCH --partition=\(partition)", at: 2) }
+        directives += options.extraDirectives.map(slurmDirective)
+        let arguments = options.runArguments.map { " " + shellQuoted($0) }.joined()
+        var lines = ["#!/bin/bash"] + directives.map { "#SBATCH \($0)" }
         lines += [
             "",
             "# One array task per shard; runs/ on shared storage coordinates them (each trial is claimed once).",
+            "# scancel or a requeue sends SIGTERM: exp stops after the current step and the next task resumes the trial.",
             "set -euo pipefail",
-            "exec exp run \(shellQuoted(spec)) --shard \"$SLURM_ARRAY_TASK_ID/\(shards)\" --threads \"$SLURM_CPUS_PER_TASK\"",
+            "exec exp run \(shellQuoted(spec))\(arguments) --shard \"$SLURM_ARRAY_TASK_ID/\(shards)\" --threads \"$SLURM_CPUS_PER_TASK\"",
         ]
         return lines.joined(separator: "\n") + "\n"
     }
@@ -59,6 +79,10 @@ public enum SweepScripts {
     public static func kubernetes(spec: String, name: String, shards: Int, options: Kubernetes) -> String {
         precondition(shards > 0, "a sweep needs at least one shard, got \(shards)")
         let jobName = RunID(name: "exp-sweep-\(name)", hash: "").slug
+        let arguments = options.runArguments.map { " " + shellQuoted($0) }.joined()
+        let command = "exec exp run \(shellQuoted(spec))\(arguments) --shard \"$JOB_COMPLETION_INDEX/\(shards)\" --threads \(options.cpus)"
+        // Inside a double-quoted YAML string: backslashes and double quotes escaped.
+        let quoted = command.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
         return """
             apiVersion: batch/v1
             kind: Job
@@ -78,7 +102,7 @@ public enum SweepScripts {
                       image: \(options.image)
                       workingDir: /work
                       command: ["/bin/sh", "-c"]
-                      args: ["exec exp run \(shellQuoted(spec)) --shard \\"$JOB_COMPLETION_INDEX/\(shards)\\" --threads \(options.cpus)"]
+                      args: ["\(quoted)"]
                       resources:
                         requests: {cpu: "\(options.cpus)"}
                       volumeMounts:
@@ -90,9 +114,22 @@ public enum SweepScripts {
             """
     }
 
-    /// `text` quoted for a POSIX shell when it holds anything beyond `[A-Za-z0-9._/=-]`.
+    /// An extra `--sbatch` value as a directive body: `#SBATCH ` and surrounding blanks removed, and `--` put before
+    /// a long option written without it (`gres=gpu:1`, since the command line would take `--gres=…` for an option).
+    public static func slurmDirective(_ text: String) -> String {
+        var body = text.trimmingCharacters(in: .whitespaces)
+        if body.hasPrefix("#SBATCH") { body = body.dropFirst(7).trimmingCharacters(in: .whitespaces) }
+        return body.hasPrefix("-") || body.isEmpty ? body : "--" + body
+    }
+
+    /// A directive value: sbatch splits directive lines on blanks and honours quotes, as a shell would.
+    static func shellWord(_ text: String) -> String {
+        text.contains(where: { $0 == " " || $0 == "\t" || $0 == "'" || $0 == "\"" }) ? shellQuoted(text) : text
+    }
+
+    /// `text` quoted for a POSIX shell when it holds anything beyond `[A-Za-z0-9._/=,:+@%-]`.
     static func shellQuoted(_ text: String) -> String {
-        if !text.isEmpty, text.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "._/=-".contains($0)) }) {
+        if !text.isEmpty, text.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "._/=,:+@%-".contains($0)) }) {
             return text
         }
         return "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"

@@ -58,6 +58,9 @@ public struct ProcessTrialRunner: TrialRunner {
     public var arguments: @Sendable (SweepTrial) -> [String]
     /// Where the trials' run directories are, to read the outcome.
     public var runsRoot: URL
+    /// Raised by SIGINT/SIGTERM to this process: passed on to running children as SIGTERM, so they stop after their
+    /// current step with their last checkpoint (schedulers, `timeout` and a pod's init signal only the parent).
+    public var interrupt = InterruptFlag()
 
     /// The exit status a child uses when another process holds its trial.
     public static let busyExitCode: Int32 = 75
@@ -90,14 +93,21 @@ public struct ProcessTrialRunner: TrialRunner {
             FileHandle.standardError.write(Data("\(SweepError.launchFailed("\(executable.path): \(error)"))\n".utf8))
             return .finished(.failed)
         }
+        // SIGTERM, not SIGINT: a terminal's Ctrl-C already reached the child through the process group, and a
+        // second SIGINT would abort it without its last step's checkpoint.
+        let pid = process.processIdentifier
+        let forwarding = interrupt.whenRaised { kill(pid, SIGTERM) }
         process.waitUntilExit()
+        interrupt.removeHandler(forwarding)
         if process.terminationStatus == Self.busyExitCode { return .busy }
         if process.terminationStatus == Self.doneElsewhereExitCode {
             return .doneElsewhere(SweepManifest.status(of: trial, root: runsRoot))
         }
         let status = SweepManifest.status(of: trial, root: runsRoot)
-        // A child killed before writing anything leaves no record: count it as failed, not pending.
-        return .finished(status == .pending ? .failed : status)
+        // A child killed before writing anything leaves no record: count it as failed (or, when this process passed
+        // on an interruption before the child could handle it, interrupted), not pending.
+        guard status == .pending else { return .finished(status) }
+        return .finished(interrupt.isRaised ? .interrupted : .failed)
     }
 }
 
