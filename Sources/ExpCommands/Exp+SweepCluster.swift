@@ -17,9 +17,10 @@ extension Exp.Sweep {
         @Option(help: "Slurm partition.") var partition: String?
         @Option(help: "Account charged for the jobs.") var account: String?
         @Option(help: "Quality of service.") var qos: String?
-        @Option(help: "Memory per task's node (Slurm sizes: 4G, 500M).") var mem: String?
+        @Option(help: "Memory per task (sbatch --mem; sizes such as 4G, 500M).") var mem: String?
         @Option(help: "Node features required (Slurm --constraint).") var constraint: String?
-        @Option(name: .customLong("sbatch"), help: "Another sbatch option for the script, e.g. gres=gpu:1 or =--gres=gpu:1 (repeatable).")
+        @Option(name: .customLong("sbatch"),
+                help: "Another sbatch option for the script: --sbatch gres=gpu:1 or --sbatch=--gres=gpu:1 (repeatable).")
         var extraDirectives: [String] = []
         @Option(help: "Time limit per task (HH:MM:SS).") var time = "04:00:00"
         @Option(help: "CPUs per task (also the trial's compute threads).") var cpus = 4

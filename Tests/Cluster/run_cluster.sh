@@ -41,6 +41,8 @@ cleanup() {
       [ -f "$log" ] && { echo "--- $log"; tail -15 "$log"; }
     done
   fi
+  # A half-finished pip would leave a broken venv behind; it takes a minute at most.
+  [ -z "${pip_pid:-}" ] || wait "$pip_pid" 2>/dev/null || true
   rm -rf "$work"
   exit $status
 }

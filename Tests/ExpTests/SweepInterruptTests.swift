@@ -52,10 +52,12 @@ import Testing
             #expect((1 ..< epochs).contains(record.epochsCompleted), "stopped after \(record.epochsCompleted) epochs")
             #expect(try HistoryLog.read(directory.history).map(\.epoch) == Array(1 ... record.epochsCompleted))
             let last = try Checkpoint.read(directory.checkpoint(.last))
-            let loop = try JSONDecoder().decode(LoopState.self, from: Data(try #require(last.metadata[SequentialTask.loopStateKey]).utf8))
+            let loopText = try #require(last.metadata[SequentialTask.loopStateKey])
+            let loop = try JSONDecoder().decode(LoopState.self, from: Data(loopText.utf8))
             #expect(loop.epoch == record.epochsCompleted)
         }
-        let manifest = try #require(try SweepManifest.read(SweepManifest.url(root: workspace.root.appendingPathComponent("runs"), name: "tiny")))
+        let manifestURL = SweepManifest.url(root: workspace.root.appendingPathComponent("runs"), name: "tiny")
+        let manifest = try #require(try SweepManifest.read(manifestURL))
         #expect(manifest.trials.map(\.status) == [.interrupted, .interrupted])
     }
 }

@@ -82,7 +82,8 @@ public struct SlurmCommands: Sendable {
         // Input comes from an unlinked temporary file, not a pipe: a command that exits without reading it must
         // not kill this process with SIGPIPE.
         if let input {
-            let file = FileManager.default.temporaryDirectory.appendingPathComponent("exp-\(name)-\(getpid())-\(UInt32.random(in: 0 ... .max))")
+            let file = FileManager.default.temporaryDirectory
+                .appendingPathComponent("exp-\(name)-\(getpid())-\(UInt32.random(in: 0 ... .max))")
             guard FileManager.default.createFile(atPath: file.path, contents: input, attributes: [.posixPermissions: 0o600]),
                   let handle = FileHandle(forReadingAtPath: file.path)
             else { throw SweepError.slurm("cannot write the input of \(name) to \(file.path)") }
