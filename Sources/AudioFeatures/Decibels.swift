@@ -55,10 +55,26 @@ public func powerToDB(_ values: inout [Float], ref: DecibelReference = .value(1)
     var peak = -Float.infinity
     values.withUnsafeMutableBufferPointer { buffer in
         FastMath.log10(buffer, floor: amin, scale: multiplier, offset: offset)
-        for v in buffer where v > peak { peak = v }
+        // Eight lanes at a time: the scalar search and clamp cost as much as the logarithms. A NaN is never the
+        // peak and is never clamped, as in the scalar form.
+        let base = buffer.baseAddress!, count = buffer.count, whole = count / 8 * 8
+        let vectors = UnsafeMutableRawPointer(base)
+        var peaks = SIMD8<Float>(repeating: -.infinity)
+        for i in stride(from: 0, to: whole, by: 8) {
+            let v = vectors.loadUnaligned(fromByteOffset: 4 * i, as: SIMD8<Float>.self)
+            peaks.replace(with: v, where: peaks .< v)
+        }
+        for i in 0..<8 where peaks[i] > peak { peak = peaks[i] }
+        for i in whole..<count where base[i] > peak { peak = base[i] }
         if let topDB {
             let threshold = peak - topDB
-            for i in 0..<buffer.count where buffer[i] < threshold { buffer[i] = threshold }
+            let floor = SIMD8<Float>(repeating: threshold)
+            for i in stride(from: 0, to: whole, by: 8) {
+                var v = vectors.loadUnaligned(fromByteOffset: 4 * i, as: SIMD8<Float>.self)
+                v.replace(with: floor, where: v .< floor)
+                vectors.storeBytes(of: v, toByteOffset: 4 * i, as: SIMD8<Float>.self)
+            }
+            for i in whole..<count where base[i] < threshold { base[i] = threshold }
         }
     }
 }

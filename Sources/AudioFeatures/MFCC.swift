@@ -122,8 +122,10 @@ public struct MFCC: FeatureExtractor, Equatable {
     private func cepstrum(_ logMel: FeatureMatrix) -> FeatureMatrix {
         let frames = logMel.frameCount, bands = logMel.featureCount, count = configuration.coefficientCount
         let half = bands / 2
-        var sums = [Float](repeating: 0, count: (bands + 1) / 2)
-        var differences = [Float](repeating: 0, count: max(half, 1))
+        // Raw buffers: arrays captured by the loop would pay a bounds and exclusivity check per element.
+        let sums = UnsafeMutablePointer<Float>.allocate(capacity: (bands + 1) / 2)
+        let differences = UnsafeMutablePointer<Float>.allocate(capacity: max(half, 1))
+        defer { sums.deallocate(); differences.deallocate() }
         let values = [Float](unsafeUninitializedCapacity: frames * count) { out, initialized in
             logMel.values.withUnsafeBufferPointer { x in
                 for t in 0..<frames {
@@ -177,13 +179,18 @@ private struct CepstralBasis: Sendable, Equatable {
     }
 
     /// `y[k] = Σ_m v[m] D[k, m]` for this basis's coefficients `k`, written into `y` at index `k`.
-    func multiply(_ v: [Float], into y: UnsafeMutablePointer<Float>) {
+    func multiply(_ v: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>) {
         lanes.withUnsafeBufferPointer { d in
-            v.withUnsafeBufferPointer { v in
+            coefficients.withUnsafeBufferPointer { k in
                 for b in 0..<blocks {
+                    // Walk column b by pointer: indexing d[m * blocks + b] costs an overflow check per term.
+                    var lane = d.baseAddress! + b
                     var sum = SIMD8<Float>()
-                    for m in 0..<rows { sum += d[m * blocks + b] * v[m] }
-                    for i in 0..<min(8, coefficients.count - 8 * b) { y[coefficients[8 * b + i]] = sum[i] }
+                    for m in 0..<rows {
+                        sum += lane.pointee * v[m]
+                        lane += blocks
+                    }
+                    for i in 0..<min(8, k.count - 8 * b) { y[k[8 * b + i]] = sum[i] }
                 }
             }
         }

@@ -65,6 +65,8 @@ struct EnvironmentReport: Encodable {
         if let stored = BLASKernelStartup.storedCheck(environment: environment) {
             check = (stored.passed ? "passed: " : "failed: ") + stored.detail
                 + String(format: " (worst %.3g of the bound)", stored.worstRatio)
+        } else if environment[BLASKernelStartup.markerVariable] == "fallback" {
+            check = "exp's faster kernel failed its check; running on OpenBLAS's own choice"
         } else {
             check = selection.chooser == .exp ? "not stored (cache not writable)" : "not needed (exp did not switch)"
         }
