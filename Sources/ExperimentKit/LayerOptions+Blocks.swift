@@ -136,9 +136,11 @@ public struct TransformerEncoderOptions: ComponentConfiguration, Equatable, Vali
     public var normFirst = false
     /// Encoder layers (`layers`, int > 0, default 1).
     public var layers = 1
+    /// A layer norm after the last layer (`final_norm`, default false; PyTorch `TransformerEncoder(norm=…)`).
+    public var finalNorm = false
 
     public enum CodingKeys: String, CodingKey, CaseIterable {
-        case heads, feedForwardSize = "ff_size", dropout, activation, normFirst = "norm_first", layers
+        case heads, feedForwardSize = "ff_size", dropout, activation, normFirst = "norm_first", layers, finalNorm = "final_norm"
     }
 
     /// The option descriptions.
@@ -149,7 +151,8 @@ public struct TransformerEncoderOptions: ComponentConfiguration, Equatable, Vali
          .optional("activation", "relu | gelu", "Feed-forward activation",
                    choices: TransformerEncoderLayer.Configuration.Activation.allCases.map(\.rawValue)),
          .optional("norm_first", "bool", "Layer norm before each block (pre-LN) instead of after the residual sum"),
-         .optional("layers", "int > 0", "Encoder layers (PyTorch num_layers)")]
+         .optional("layers", "int > 0", "Encoder layers (PyTorch num_layers)"),
+         .optional("final_norm", "bool", "Layer norm after the last layer (PyTorch norm=LayerNorm(d)); usual with norm_first")]
     }
 
     public init(from decoder: any Decoder) throws {
@@ -160,6 +163,7 @@ public struct TransformerEncoderOptions: ComponentConfiguration, Equatable, Vali
         activation = try c.decodeIfPresent(TransformerEncoderLayer.Configuration.Activation.self, forKey: .activation) ?? activation
         normFirst = try c.decodeIfPresent(Bool.self, forKey: .normFirst) ?? normFirst
         layers = try c.decodeIfPresent(Int.self, forKey: .layers) ?? layers
+        finalNorm = try c.decodeIfPresent(Bool.self, forKey: .finalNorm) ?? finalNorm
     }
 
     public func validate() -> [ValueIssue] {
@@ -180,6 +184,6 @@ public struct TransformerEncoderOptions: ComponentConfiguration, Equatable, Vali
         }
         let layer = TransformerEncoderLayer.Configuration(modelSize: channels, heads: heads, feedForwardSize: feedForwardSize,
                                                           dropout: Float(dropout), activation: activation, normFirst: normFirst)
-        return TransformerEncoder(.init(layer: layer, layerCount: layers))
+        return TransformerEncoder(.init(layer: layer, layerCount: layers, finalNorm: finalNorm))
     }
 }

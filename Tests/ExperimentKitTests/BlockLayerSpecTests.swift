@@ -48,7 +48,7 @@ import Testing
         let spec = try spec("""
                 - {type: dense, units: 16}
                 - positional_encoding
-                - {type: transformer_encoder, heads: 4, ff_size: 32, layers: 2, activation: gelu, norm_first: true}
+                - {type: transformer_encoder, heads: 4, ff_size: 32, layers: 2, activation: gelu, norm_first: true, final_norm: true}
                 - global_average_pooling1d
                 - {type: dense, units: classes}
 
@@ -57,10 +57,12 @@ import Testing
         #expect(typeNames(model) == ["Dense", "PositionalEncoding", "TransformerEncoder", "GlobalAveragePool1D", "Dense"])
         let names = model.parameters.map(\.name)
         #expect(names.contains("2.layers.1.self_attn.in_proj_weight") && names.contains("2.layers.0.linear2.bias")
-                && names.contains("2.layers.1.norm2.weight") && names.contains("2.layers.0.self_attn.out_proj.weight"))
+                && names.contains("2.layers.1.norm2.weight") && names.contains("2.layers.0.self_attn.out_proj.weight")
+                && names.contains("2.norm.weight"))
         let encoder = try #require(model.layers[2] as? TransformerEncoder)
         #expect(encoder.configuration.layer == .init(modelSize: 16, heads: 4, feedForwardSize: 32, dropout: 0.1,
                                                       activation: .gelu, normFirst: true))
+        #expect(encoder.configuration.layerCount == 2 && encoder.configuration.finalNorm)
     }
 
     @Test func unknownKeysAreRejected() throws {

@@ -70,6 +70,10 @@ import TestSupport
         Case("transformer pre-norm gelu masked", [2, 5, 6], lengths: [2, 5], step: smoothStep) {
             TransformerEncoderLayer(.init(modelSize: 6, heads: 3, feedForwardSize: 7, dropout: 0, activation: .gelu, normFirst: true))
         },
+        Case("transformer stack final norm masked", [2, 5, 6], lengths: [4, 5], step: smoothChainStep) {
+            TransformerEncoder(.init(layer: .init(modelSize: 6, heads: 2, feedForwardSize: 5, dropout: 0, normFirst: true),
+                                     layerCount: 2, finalNorm: true))
+        },
         Case("positional encoding masked", [2, 7, 6], lengths: [7, 3]) { PositionalEncoding() },
         Case("maxpool1d same stride 1 masked", [2, 7, 5], lengths: [5, 7]) { MaxPool1D(poolSize: 3, stride: 1, padding: .same) },
         Case("avgpool1d same", [2, 7, 5]) { AveragePool1D(poolSize: 2, padding: .same) },

@@ -81,6 +81,10 @@ import TestSupport
         "transformer_post_relu_lengths": {
             [TransformerEncoder(.init(layer: .init(modelSize: 8, heads: 2, feedForwardSize: 12, dropout: 0), layerCount: 2))]
         },
+        "transformer_pre_final_norm_lengths": {
+            [TransformerEncoder(.init(layer: .init(modelSize: 6, heads: 3, feedForwardSize: 10, dropout: 0, normFirst: true),
+                                      layerCount: 2, finalNorm: true))]
+        },
         "transformer_pre_gelu_positional": {
             [PositionalEncoding(),
              TransformerEncoder(.init(layer: .init(modelSize: 8, heads: 4, feedForwardSize: 16, dropout: 0, activation: .gelu,

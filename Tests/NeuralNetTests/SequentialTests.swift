@@ -118,4 +118,22 @@ import TestSupport
         #expect(full.shape == [3, 21, 6] && skipped.count == 0)
         #expect(model.parameters.map(\.gradient) == gradients)
     }
+
+    /// Parameterless layers in front of the first trainable one (`ExpandChannels`) are not run at all, whole-batch
+    /// or sharded, and the parameter gradients stay those of a full backward pass.
+    @Test(arguments: [3, 17])
+    func leadingParameterlessLayersAreSkipped(batch: Int) throws {
+        let make = {
+            try Sequential([ExpandChannels(), Conv2D(inputChannels: 1, outputChannels: 3, kernelSize: Size2D(square: 3)), ReLU(),
+                            MergeFrequency(), GlobalAveragePool1D(), Dense(inputSize: 9, outputSize: 2)],
+                           inputShape: [7, 5], seed: 2)
+        }
+        let (full, skipping) = (try make(), try make())
+        let x = SequentialTests.random([batch, 7, 5], seed: 6), upstream = SequentialTests.random([batch, 2], seed: 7)
+        _ = full.forward(x, mode: .training)
+        _ = skipping.forward(x, mode: .training)
+        #expect(full.backward(upstream).shape == [batch, 7, 5])
+        #expect(skipping.backward(upstream, needsInputGradient: false).count == 0)
+        for (a, b) in zip(full.parameters, skipping.parameters) { #expect(a.gradient == b.gradient, "\(a.name)") }
+    }
 }

@@ -141,10 +141,12 @@ def sinusoid(t, d):
     return torch.where(torch.arange(d) % 2 == 0, torch.sin(angle), torch.cos(angle)).float()
 
 
-def transformer_case(name, n, t, d, heads, ff, layers, activation, norm_first, lengths=None, positional=False):
+def transformer_case(name, n, t, d, heads, ff, layers, activation, norm_first, lengths=None, positional=False,
+                     final_norm=False):
     layer = torch.nn.TransformerEncoderLayer(d, heads, ff, dropout=0.0, activation=activation, batch_first=True,
                                              norm_first=norm_first)
-    encoder = torch.nn.TransformerEncoder(layer, layers, enable_nested_tensor=False)
+    norm = torch.nn.LayerNorm(d) if final_norm else None
+    encoder = torch.nn.TransformerEncoder(layer, layers, norm=norm, enable_nested_tensor=False)
     with torch.no_grad():
         for p in encoder.parameters():
             p.add_(torch.randn(p.shape) * 0.1)
@@ -173,6 +175,8 @@ def main():
     residual_case()
     transformer_case("transformer_post_relu_lengths", 2, 5, 8, 2, 12, 2, "relu", False, lengths=[5, 3])
     transformer_case("transformer_pre_gelu_positional", 2, 6, 8, 4, 16, 1, "gelu", True, positional=True)
+    transformer_case("transformer_pre_final_norm_lengths", 3, 5, 6, 3, 10, 2, "relu", True, lengths=[5, 2, 4],
+                     final_norm=True)
 
 
 if __name__ == "__main__":

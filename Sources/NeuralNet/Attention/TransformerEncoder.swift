@@ -1,8 +1,9 @@
-/// A stack of identical `TransformerEncoderLayer`s, as `torch.nn.TransformerEncoder(layer, num_layers)` with
-/// `batch_first=True` and no final norm: `[N, T, d] → [N, T, d]`.
+/// A stack of identical `TransformerEncoderLayer`s, as `torch.nn.TransformerEncoder(layer, num_layers, norm)` with
+/// `batch_first=True`: `[N, T, d] → [N, T, d]`, optionally followed by a final layer norm (PyTorch's `norm`, usual
+/// after pre-LN layers, whose residual stream is otherwise never normalized).
 ///
-/// Parameters are named `layers.<i>.<layer parameter>` (`layers.0.self_attn.in_proj_weight`), as in PyTorch's
-/// `state_dict`; valid `lengths` are the `src_key_padding_mask` of every layer.
+/// Parameters are named `layers.<i>.<layer parameter>` (`layers.0.self_attn.in_proj_weight`) and `norm.weight`,
+/// `norm.bias`, as in PyTorch's `state_dict`; valid `lengths` are the `src_key_padding_mask` of every layer.
 public final class TransformerEncoder: Layer {
     /// The options of the stack (YAML type `transformer_encoder` builds one from its spec options).
     public struct Configuration: Codable, Sendable, Equatable {
@@ -10,11 +11,14 @@ public final class TransformerEncoder: Layer {
         public var layer: TransformerEncoderLayer.Configuration
         /// Number of layers (> 0), PyTorch `num_layers`.
         public var layerCount: Int
+        /// A layer norm (epsilon 1e-5) after the last layer (default false).
+        public var finalNorm = false
 
         /// `layerCount` layers with options `layer`.
-        public init(layer: TransformerEncoderLayer.Configuration, layerCount: Int) {
+        public init(layer: TransformerEncoderLayer.Configuration, layerCount: Int, finalNorm: Bool = false) {
             self.layer = layer
             self.layerCount = layerCount
+            self.finalNorm = finalNorm
         }
     }
 
@@ -22,6 +26,8 @@ public final class TransformerEncoder: Layer {
     public let configuration: Configuration
     /// The layers, in order.
     public let layers: [TransformerEncoderLayer]
+    /// The final norm, if configured.
+    public let norm: LayerNorm?
 
     /// A stack built from `configuration`; layer `i`'s dropout generators are seeded from `seed + 16·i`.
     public init(_ configuration: Configuration, seed: UInt64 = 0) {
@@ -31,12 +37,15 @@ public final class TransformerEncoder: Layer {
         for (index, layer) in layers.enumerated() {
             for parameter in layer.parameters { parameter.nest(under: "layers.\(index)") }
         }
+        norm = configuration.finalNorm ? LayerNorm(featureCount: configuration.layer.modelSize) : nil
+        for parameter in norm?.parameters ?? [] { parameter.nest(under: "norm") }
     }
 
-    public var parameters: [Parameter] { layers.flatMap(\.parameters) }
+    public var parameters: [Parameter] { layers.flatMap(\.parameters) + (norm?.parameters ?? []) }
 
     public func resetParameters(using generator: inout RandomGenerator) {
         for layer in layers { layer.resetParameters(using: &generator) }
+        norm?.resetParameters(using: &generator)
     }
 
     public func outputShape(for inputShape: [Int]) throws -> [Int] { try layers[0].outputShape(for: inputShape) }
@@ -48,10 +57,11 @@ public final class TransformerEncoder: Layer {
     public func forward(_ input: Tensor, lengths: [Int]?, mode: Mode) -> (output: Tensor, lengths: [Int]?) {
         var output = input
         for layer in layers { output = layer.forward(output, lengths: lengths, mode: mode).output }
+        if let norm { output = norm.forward(output, lengths: lengths, mode: mode).output }
         return (output, lengths)
     }
 
     public func backward(_ outputGradient: Tensor) -> Tensor {
-        layers.reversed().reduce(outputGradient) { $1.backward($0) }
+        layers.reversed().reduce(norm?.backward(outputGradient) ?? outputGradient) { $1.backward($0) }
     }
 }

@@ -88,19 +88,21 @@ extension Sequential {
     func shardedBackward(_ outputGradient: Tensor, plan: [Range<Int>], needsInputGradient: Bool) -> Tensor {
         precondition(outputGradient.rank >= 1 && outputGradient.shape[0] == plan.last?.upperBound,
                      "Sequential.backward expects the batch of the last training forward (\(plan.last?.upperBound ?? 0)), got \(outputGradient.shape)")
+        let first = firstLayerNeedingBackward(needsInputGradient: needsInputGradient)
         let states = plan.map { ShardState(outputGradient.rows($0), lengths: nil) }
-        for segment in segments.reversed() {
-            let range = segment.range, needsGradient = range.lowerBound > 0 || needsInputGradient
+        for segment in segments.reversed() where segment.range.upperBound > first {
+            let range = segment.range
             if segment.replicable {
                 forEachShard(plan.count) { shard in
                     let state = states[shard]
-                    for index in range.reversed() {
+                    for index in range.reversed() where index >= first {
                         let layer = layer(index, shard: shard)
                         if shard > 0 { for parameter in layer.parameters { parameter.zeroGradient() } }
-                        state.value = layer.backward(state.value, needsInputGradient: index > 0 || needsInputGradient)
+                        state.value = layer.backward(state.value, needsInputGradient: index > first || needsInputGradient)
                     }
                 }
             } else {
+                let needsGradient = range.lowerBound > first || needsInputGradient
                 let whole = Tensor.concatenating(states.map { $0.value })
                 let gradient = layers[range.lowerBound].backward(whole, needsInputGradient: needsGradient)
                 guard needsGradient else {
@@ -111,6 +113,7 @@ extension Sequential {
             }
         }
         reduceReplicaGradients(shards: plan.count)
+        guard needsInputGradient else { return Tensor(shape: [0]) }
         return Tensor.concatenating(states.map { $0.value })
     }
 

@@ -91,15 +91,23 @@ public final class Sequential {
 
     /// Backpropagates ∂L/∂output through every layer (accumulating parameter gradients) and returns ∂L/∂input.
     ///
-    /// A training loop that does not use ∂L/∂input passes `needsInputGradient: false`: the first layer then skips
-    /// it (an empty tensor is returned), which saves one large GEMM per step.
+    /// A training loop that does not use ∂L/∂input passes `needsInputGradient: false`: the first layer with
+    /// parameters then skips it and the parameterless layers before it are not run (an empty tensor is returned),
+    /// which saves one large GEMM per step.
     public func backward(_ outputGradient: Tensor, needsInputGradient: Bool = true) -> Tensor {
         if let plan = activeShardPlan { return shardedBackward(outputGradient, plan: plan, needsInputGradient: needsInputGradient) }
+        let first = firstLayerNeedingBackward(needsInputGradient: needsInputGradient)
         var gradient = outputGradient
-        for (index, layer) in layers.enumerated().reversed() {
-            gradient = layer.backward(gradient, needsInputGradient: index > 0 || needsInputGradient)
+        for (index, layer) in layers.enumerated().reversed() where index >= first {
+            gradient = layer.backward(gradient, needsInputGradient: index > first || needsInputGradient)
         }
-        return gradient
+        return first > 0 && first == layers.count ? Tensor(shape: [0]) : gradient
+    }
+
+    /// The first layer `backward` must run: 0 when ∂L/∂input is wanted, else the first layer with parameters, since
+    /// parameterless layers before it (`expand_channels`, a leading dropout) have nothing to pass a gradient to.
+    func firstLayerNeedingBackward(needsInputGradient: Bool) -> Int {
+        needsInputGradient ? 0 : layers.firstIndex { !$0.parameters.isEmpty } ?? layers.count
     }
 
     /// Forward floating-point operations for one example (2 per multiply-add of matmuls and convolutions).
