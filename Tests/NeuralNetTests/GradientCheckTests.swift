@@ -24,9 +24,10 @@ import TestSupport
 
     /// A central difference of a Float32 forward carries the objective's rounding error divided by 2h: about
     /// `u · Σ|y ⊙ R| / h` (u = 2⁻²⁴), which depends on how BLAS blocks the forward's sums. Layers that chain many
-    /// rounded sums (seven recurrent steps; a softmax over scores from a GEMV; normalisations and the transformer's chain of layer norms, attention and feed-forward) have small gradient entries that this
-    /// noise swamps at h = 1e-3, so these smooth layers use h = 1e-2: the noise shrinks tenfold and the truncation
-    /// error, O(h²), stays below it. Layers with kinks (ReLU, max pooling, masks) keep h = 1e-3, far from their kinks.
+    /// rounded sums (seven recurrent steps; a softmax over scores from a GEMV; normalisations over many values; the
+    /// transformer's layer norms, attention and feed-forward) have small gradient entries that this noise swamps at
+    /// h = 1e-3, so these smooth layers use h = 1e-2: the noise shrinks tenfold and the truncation error, O(h²),
+    /// stays below it. Layers with kinks (ReLU, max pooling, masks) keep h = 1e-3, far from their kinks.
     static let smoothStep: Float = 1e-2
 
     static let cases: [Case] = [
@@ -70,7 +71,7 @@ import TestSupport
         Case("transformer pre-norm gelu masked", [2, 5, 6], lengths: [2, 5], step: smoothStep) {
             TransformerEncoderLayer(.init(modelSize: 6, heads: 3, feedForwardSize: 7, dropout: 0, activation: .gelu, normFirst: true))
         },
-        Case("transformer stack final norm masked", [2, 5, 6], lengths: [4, 5], step: smoothChainStep) {
+        Case("transformer stack final norm masked", [2, 5, 6], lengths: [4, 5], step: smoothStep) {
             TransformerEncoder(.init(layer: .init(modelSize: 6, heads: 2, feedForwardSize: 5, dropout: 0, normFirst: true),
                                      layerCount: 2, finalNorm: true))
         },

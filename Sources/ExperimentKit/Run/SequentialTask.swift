@@ -60,10 +60,10 @@ public struct TrainingAugmentation: Sendable {
 
 /// A `Sequential` network trained with cross-entropy, an optimiser, an optional schedule and gradient clipping.
 ///
-/// Exact resume: the model, optimiser and schedule state are in the checkpoint files; every `Dropout` generator is
-/// re-seeded at the start of each epoch from `(seed, epoch, layer)`, and the data order is the loop's `(seed, epoch)`
-/// permutation, so no random state needs saving. The schedule steps once per epoch (after validation;
-/// `reduce_on_plateau` watches `scheduleMonitor`).
+/// Exact resume: the model, optimiser and schedule state are in the checkpoint files; every dropout generator (also
+/// those inside transformer and residual blocks, see `StochasticLayer`) is re-seeded at the start of each epoch from
+/// `(seed, epoch, layer)`, and the data order is the loop's `(seed, epoch)` permutation, so no random state needs
+/// saving. The schedule steps once per epoch (after validation; `reduce_on_plateau` watches `scheduleMonitor`).
 public final class SequentialTask: TrainingTask {
     /// Hyper-parameters of the step.
     public struct Options: Sendable {
@@ -145,9 +145,8 @@ public final class SequentialTask: TrainingTask {
     public func beginEpoch(_ epoch: Int) {
         self.epoch = epoch
         for (index, layer) in model.layers.enumerated() {
-            guard let dropout = layer as? Dropout else { continue }
-            dropout.generator = RandomGenerator(seed: options.seed ^ UInt64(epoch) &* 0x9E37_79B9_7F4A_7C15
-                                                    ^ UInt64(index) &* 0xC2B2_AE3D_27D4_EB4F)
+            guard let stochastic = layer as? any StochasticLayer else { continue }
+            stochastic.reseed(options.seed ^ UInt64(epoch) &* 0x9E37_79B9_7F4A_7C15 ^ UInt64(index) &* 0xC2B2_AE3D_27D4_EB4F)
         }
     }
 

@@ -105,6 +105,12 @@ public final class TransformerEncoderLayer: Layer {
         attention.generator = RandomGenerator(seed: generator.next())
     }
 
+    /// Re-seeds the three dropouts and the attention-weight dropout from `seed` (see `StochasticLayer`).
+    func reseedGenerators(_ seed: UInt64) {
+        for (index, layer) in [dropout1, dropoutInner, dropout2].enumerated() { layer.reseed(derivedSeed(seed, index)) }
+        attention.generator = RandomGenerator(seed: derivedSeed(seed, 3))
+    }
+
     public func outputShape(for inputShape: [Int]) throws -> [Int] {
         guard inputShape.count == 2, inputShape[1] == configuration.modelSize else {
             throw ShapeError("TransformerEncoderLayer expects a [T, \(configuration.modelSize)] sequence input, got \(describe(inputShape))")
