@@ -35,8 +35,8 @@ extension Exp {
         @Option(help: "Which files share a speaker, for per-speaker normalisation: single, directory or ravdess.")
         var speakers: SpeakerGrouping = .single
 
-        @Option(help: "Which checkpoint: best or last.")
-        var checkpoint: CheckpointKind = .best
+        @Option(help: "Which checkpoint: best, last or average (default: average when the run averaged checkpoints, else best).")
+        var checkpoint: CheckpointKind?
 
         @Option(help: "Output format: table, json or csv.")
         var format: PredictionFormat = .table
@@ -60,7 +60,10 @@ extension Exp {
                 let spec = try ExperimentSpec.load(file: RunDirectory(existing: directory).spec.path,
                                                    registries: registries, classCount: classCount)
                 let components = SpecComponents(spec: spec, registries: registries, classCount: classCount)
-                return try Predictor(run: directory, checkpoint: checkpoint, components: components)
+                // The weights a run was evaluated with: the averaged ones when training.average_checkpoints made them.
+                let averaged = FileManager.default.fileExists(atPath: RunDirectory(existing: directory).checkpoint(.average).path)
+                return try Predictor(run: directory, checkpoint: checkpoint ?? (averaged ? .average : .best),
+                                     components: components)
             }
             let files = try Predictor.audioFiles(paths)
             let predictions = try Predictor.ensemble(predictors, files: files, speakers: try speakers.speakers(of: files))

@@ -70,6 +70,11 @@ import Testing
         }
         let averaged = try predictions(["--run", "tiny/\(ids[0])", "--checkpoint", "average", "corpus/Actor_04"], in: root)
         #expect(averaged.count == 60)
+        // Without --checkpoint, a run that averaged checkpoints predicts with the averaged weights it was tested with.
+        let implicit = try predictions(["--run", "tiny/\(ids[0])", "corpus/Actor_04"], in: root)
+        #expect(implicit.map(\.probabilities) == averaged.map(\.probabilities))
+        let best = try predictions(["--run", "tiny/\(ids[0])", "--checkpoint", "best", "corpus/Actor_04"], in: root)
+        #expect(best.map(\.probabilities) != averaged.map(\.probabilities))
 
         let files = ["corpus/Actor_04", "corpus/Actor_03"]
         let first = try predictions(["--run", "tiny/\(ids[0])", "--speakers", "directory"] + files, in: root)
