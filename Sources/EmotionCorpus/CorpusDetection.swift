@@ -6,7 +6,7 @@ public enum CorpusDetection {
     public static let kinds = [RavdessSource.kind, ManifestSource.kind, FolderSource.kind]
 
     /// A source for `path` read as `kind` (`ravdess`, `manifest`, `folders`), or detected from the layout when
-    /// `kind` is `nil`: a file is a manifest; a directory with `Actor_XX/` folders or RAVDESS-named `.wav`
+    /// `kind` is `nil`: a file is a manifest; a directory with `Actor_XX/` folders or RAVDESS-named audio
     /// files is RAVDESS; a directory holding `manifest.csv` is that manifest; any other directory is
     /// folder-per-label. For `manifest`, a directory means its `manifest.csv`. Bad files are skipped (and listed).
     /// - Throws: `CorpusError.badRoot` for an unknown kind or a path that does not fit it.

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The seven fields of a RAVDESS file name, e.g. `03-01-06-01-02-01-12.wav`.
 ///
 /// Field order and codes follow the corpus documentation (Livingstone & Russo 2018, PLoS ONE 13(5): e0196391):
@@ -71,15 +73,19 @@ public struct RavdessFileName: Sendable, Hashable, Codable {
         self.actor = actor
     }
 
-    /// Parses and validates the last path component of `path`.
+    /// Parses and validates the last path component of `path`; any audio extension the corpus scan accepts
+    /// (`.wav`, `.flac`, `.ogg`, …, any case) is allowed, since the fields do not depend on the container.
     /// - Throws: `CorpusError.badRavdessName` naming `path` and the first field that is wrong.
     public static func parse(_ path: String) throws -> RavdessFileName {
         func fail(_ reason: String) -> CorpusError { .badRavdessName(path: path, reason: reason) }
         let name = path.split(separator: "/", omittingEmptySubsequences: false).last.map(String.init) ?? path
-        guard name.lowercased().hasSuffix(".wav") else {
-            throw fail("extension is not .wav")
+        // The fields name the recording, not its container: the same corpus in FLAC (as the 16 kHz copies people
+        // make) or any other format the loader decodes must read exactly as in WAV.
+        let fileExtension = (name as NSString).pathExtension
+        guard FileListing.audioExtensions.contains(fileExtension.lowercased()) else {
+            throw fail("extension is not an audio one (\(FileListing.audioExtensions.sorted().map { "." + $0 }.joined(separator: ", ")))")
         }
-        let stem = name.dropLast(4)
+        let stem = name.dropLast(fileExtension.count + 1)
         let fields = stem.split(separator: "-", omittingEmptySubsequences: false).map(String.init)
         guard fields.count == 7 else { throw fail("has \(fields.count) fields, expected 7 separated by '-'") }
         let names = ["modality", "vocal channel", "emotion", "intensity", "statement", "repetition", "actor"]

@@ -1,6 +1,6 @@
 /// Reads RAVDESS from `Actor_XX/` folders (the layout of the official archives) or from one flat folder.
 ///
-/// Every `.wav` name is parsed and validated (`RavdessFileName.parse`), and every file is probed with
+/// Every audio file name (`.wav`, `.flac`, any extension `FileListing.audioExtensions` lists) is parsed and validated (`RavdessFileName.parse`), and every file is probed with
 /// `AudioFile.info`, so a malformed name or an undecodable file is found at load time, with its path and reason,
 /// and skipped or fatal per `onBadFile`. A file inside `Actor_XX/` whose actor field differs from `XX` is a bad
 /// file too. Clips are labelled with `Emotion.rawValue`; `classes` lists the emotions present in code order.
@@ -85,7 +85,7 @@ public struct RavdessSource: CorpusSource {
         guard !clips.isEmpty else {
             throw CorpusError.emptyCorpus(path: root, reason:
                 "found \(candidates.count) audio files, \(bad.skipped.count) skipped, none with vocal channel " +
-                "\(configuration.vocalChannel.rawValue); expected Actor_XX/ folders or RAVDESS-named .wav files")
+                "\(configuration.vocalChannel.rawValue); expected Actor_XX/ folders or RAVDESS-named audio files (.wav, .flac, …)")
         }
         let present = Set(clips.map(\.label))
         let classes = Emotion.allCases.map(\.rawValue).filter(present.contains)

@@ -55,14 +55,17 @@ extension SpeakerKFoldSplit.Configuration: ComponentConfiguration, Validatable {
     public static var options: [OptionInfo] {
         [.optional("k", "int >= 2", "Folds of speakers"),
          .optional("fold", "int in [0, k)", "The fold used for test"),
-         .optional("validation", "none | next_fold", "Where validation clips come from", choices: ["none", "next_fold"]),
+         .optional("validation", "none | next_fold | train_speakers", "Where validation clips come from",
+                   choices: ["none", "next_fold", "train_speakers"]),
          .optional("balance_gender", "bool", "Deal speakers so each fold keeps the gender ratio"),
-         .optional("seed", "int", "Seed of the speaker deal")]
+         .optional("seed", "int", "Seed of the speaker deal"),
+         .optional("validation_count", "int >= 1",
+                   "Validation speakers drawn from the training folds (validation: train_speakers)")]
     }
 
-    /// `k >= 2`, `0 <= fold < k`.
+    /// `k >= 2`, `0 <= fold < k`, `validation_count >= 1`.
     public func validate() -> [ValueIssue] {
-        [ValueIssue.atLeast(k, 2, key: CodingKeys.k),
+        [ValueIssue.atLeast(k, 2, key: CodingKeys.k), ValueIssue.atLeast(validationCount, 1, key: CodingKeys.validationCount),
          ValueIssue.inHalfOpen(fold, 0..<max(k, 1), key: CodingKeys.fold)].compactMap { $0 }
     }
 }

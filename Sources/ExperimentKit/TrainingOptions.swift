@@ -10,17 +10,28 @@ public struct TrainingOptions: Codable, Sendable, Equatable, StrictDecodable, Va
     public var classWeights: String = "none"
     /// Clip the global gradient L2 norm to this value (`grad_clip_norm`, float > 0); `nil` (default) never clips.
     public var gradClipNorm: Double?
+    /// Blend each batch with a shuffled copy of itself (`mixup: {alpha: 0.2}`, `Mixup`); `nil` (default) never.
+    public var mixup: MixupOptions?
+    /// Label smoothing `ε` of the cross-entropy (`label_smoothing`, float in [0, 1), PyTorch's name); `nil`
+    /// (default) is 0.
+    public var labelSmoothing: Double?
+    /// Evaluate (and save as `checkpoints/average.safetensors`) the mean weights of this many best epochs by the
+    /// early-stopping monitor (`average_checkpoints`, int >= 2); `nil` (default) evaluates the best epoch.
+    public var averageCheckpoints: Int?
 
     /// The accepted `class_weights` values.
     public static let classWeightChoices = ["balanced", "none"]
 
     public enum CodingKeys: String, CodingKey, CaseIterable {
         case epochs, batchSize = "batch_size", earlyStopping = "early_stopping", classWeights = "class_weights"
-        case gradClipNorm = "grad_clip_norm"
+        case gradClipNorm = "grad_clip_norm", mixup, labelSmoothing = "label_smoothing"
+        case averageCheckpoints = "average_checkpoints"
     }
 
-    /// `early_stopping` is checked for unknown keys too.
-    public static var nestedStrictTypes: [String: any StrictDecodable.Type] { ["early_stopping": EarlyStopping.self] }
+    /// `early_stopping` and `mixup` are checked for unknown keys too.
+    public static var nestedStrictTypes: [String: any StrictDecodable.Type] {
+        ["early_stopping": EarlyStopping.self, "mixup": MixupOptions.self]
+    }
 
     /// All defaults: 60 epochs of batches of 32, no early stopping, no class weights, no clipping.
     public init() {}
@@ -32,6 +43,9 @@ public struct TrainingOptions: Codable, Sendable, Equatable, StrictDecodable, Va
         earlyStopping = try c.decodeIfPresent(EarlyStopping.self, forKey: .earlyStopping)
         classWeights = try c.decodeIfPresent(String.self, forKey: .classWeights) ?? classWeights
         gradClipNorm = try c.decodeIfPresent(Double.self, forKey: .gradClipNorm)
+        mixup = try c.decodeIfPresent(MixupOptions.self, forKey: .mixup)
+        labelSmoothing = try c.decodeIfPresent(Double.self, forKey: .labelSmoothing)
+        averageCheckpoints = try c.decodeIfPresent(Int.self, forKey: .averageCheckpoints)
     }
 
     public func validate() -> [ValueIssue] {
@@ -40,11 +54,44 @@ public struct TrainingOptions: Codable, Sendable, Equatable, StrictDecodable, Va
         if let issue = ValueIssue.greaterThan(batchSize, 0, key: CodingKeys.batchSize) { issues.append(issue) }
         if let issue = ValueIssue.oneOf(classWeights, Self.classWeightChoices, key: CodingKeys.classWeights) { issues.append(issue) }
         if let norm = gradClipNorm, let issue = ValueIssue.greaterThan(norm, 0, key: CodingKeys.gradClipNorm) { issues.append(issue) }
+        if let smoothing = labelSmoothing, !(0..<1).contains(smoothing) {
+            issues.append(ValueIssue(key: CodingKeys.labelSmoothing.stringValue, message:
+                "label_smoothing must be in [0, 1). Received: label_smoothing=\(smoothing)"))
+        }
+        if let count = averageCheckpoints, let issue = ValueIssue.atLeast(count, 2, key: CodingKeys.averageCheckpoints) {
+            issues.append(issue)
+        }
+        for issue in mixup?.validate() ?? [] {
+            issues.append(ValueIssue(key: CodingKeys.mixup.stringValue + (issue.key.map { ".\($0)" } ?? ""),
+                                     message: issue.message))
+        }
         for issue in earlyStopping?.validate() ?? [] {
             let key = CodingKeys.earlyStopping.stringValue + (issue.key.map { ".\($0)" } ?? "")
             issues.append(ValueIssue(key: key, message: issue.message))
         }
         return issues
+    }
+}
+
+/// `training.mixup`: blend batches with a shuffled copy (Zhang et al. 2018), `λ ~ Beta(alpha, alpha)`.
+public struct MixupOptions: Codable, Sendable, Equatable, StrictDecodable, Validatable {
+    /// Concentration of the Beta distribution (float > 0, default 0.2).
+    public var alpha: Double = 0.2
+
+    public enum CodingKeys: String, CodingKey, CaseIterable {
+        case alpha
+    }
+
+    /// `alpha` 0.2.
+    public init() {}
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        alpha = try c.decodeIfPresent(Double.self, forKey: .alpha) ?? alpha
+    }
+
+    public func validate() -> [ValueIssue] {
+        [ValueIssue.greaterThan(alpha, 0.0, key: CodingKeys.alpha)].compactMap { $0 }
     }
 }
 
@@ -92,12 +139,23 @@ public struct DataOptions: Codable, Sendable, Equatable, StrictDecodable, Valida
     public var duration: Double = 3.0
     /// Amplitude normalisation per clip: `peak` (default), `rms` or `none`.
     public var normalize: String = "peak"
+    /// Leading and trailing silence quieter than this many dB below the clip's loudest frame is cut before the
+    /// clip is cropped to `duration` (`trim_db`, librosa `effects.trim(top_db=...)`, float > 0), or `nil`
+    /// (default) to keep the recording as is.
+    public var trimDB: Double?
+    /// Standardise each clip's features with the mean and deviation of its own speaker's clips (all of them, on
+    /// every side of the split; labels are never used) before the training-set standardisation
+    /// (`speaker_normalization`, default false). Needs speaker ids in the corpus, and at prediction time several
+    /// clips of each speaker.
+    public var speakerNormalization = false
 
     /// The accepted `normalize` values.
     public static let normalizeChoices = ["none", "peak", "rms"]
 
     public enum CodingKeys: String, CodingKey, CaseIterable {
         case sampleRate = "sample_rate", duration, normalize
+        case trimDB = "trim_db"
+        case speakerNormalization = "speaker_normalization"
     }
 
     /// 16 kHz, 3 s, peak-normalised.
@@ -108,6 +166,19 @@ public struct DataOptions: Codable, Sendable, Equatable, StrictDecodable, Valida
         sampleRate = try c.decodeIfPresent(Int.self, forKey: .sampleRate) ?? sampleRate
         duration = try c.decodeIfPresent(Double.self, forKey: .duration) ?? duration
         normalize = try c.decodeIfPresent(String.self, forKey: .normalize) ?? normalize
+        trimDB = try c.decodeIfPresent(Double.self, forKey: .trimDB)
+        speakerNormalization = try c.decodeIfPresent(Bool.self, forKey: .speakerNormalization) ?? false
+    }
+
+    /// The off states of `trim_db` and `speaker_normalization` are left out, so specs that do not use them keep
+    /// the resolved form, and the run ids, they had before these options existed.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(sampleRate, forKey: .sampleRate)
+        try c.encode(duration, forKey: .duration)
+        try c.encode(normalize, forKey: .normalize)
+        try c.encodeIfPresent(trimDB, forKey: .trimDB)
+        if speakerNormalization { try c.encode(true, forKey: .speakerNormalization) }
     }
 
     public func validate() -> [ValueIssue] {
@@ -115,6 +186,7 @@ public struct DataOptions: Codable, Sendable, Equatable, StrictDecodable, Valida
             .greaterThan(sampleRate, 0, key: CodingKeys.sampleRate),
             .greaterThan(duration, 0.0, key: CodingKeys.duration),
             .oneOf(normalize, Self.normalizeChoices, key: CodingKeys.normalize),
+            trimDB.flatMap { .greaterThan($0, 0.0, key: CodingKeys.trimDB) },
         ]
         return issues.compactMap { $0 }
     }

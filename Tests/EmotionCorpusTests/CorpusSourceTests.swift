@@ -1,3 +1,4 @@
+import AudioFeatures
 import EmotionCorpus
 import Foundation
 import Testing
@@ -96,4 +97,46 @@ import Testing
 /// Path helpers for assertions.
 enum FileListingName {
     static func base(_ path: String) -> String { (path as NSString).lastPathComponent }
+}
+
+@Suite struct RavdessFormatTests {
+    /// The same RAVDESS corpus written as 16-bit WAV and as FLAC (lossless): the reader must give the same clips
+    /// (labels, speakers, genders, attributes, order) and the loader the same samples, bit for bit.
+    @Test func flacCorpusReadsExactlyAsTheWavCorpus() throws {
+        let wavRoot = try CorpusFixtures.temporaryDirectory()
+        let flacRoot = try CorpusFixtures.temporaryDirectory()
+        defer {
+            try? FileManager.default.removeItem(atPath: wavRoot)
+            try? FileManager.default.removeItem(atPath: flacRoot)
+        }
+        let wavPaths = try CorpusFixtures.writeRavdess(root: wavRoot, actors: 1...2, emotions: [.neutral, .sad])
+        for path in wavPaths {
+            let (samples, info) = try AudioFile.readInterleaved(path)
+            let relative = String(path.dropFirst(wavRoot.count))
+            let flacPath = flacRoot + (relative as NSString).deletingPathExtension + ".flac"
+            try FileManager.default.createDirectory(atPath: (flacPath as NSString).deletingLastPathComponent,
+                                                    withIntermediateDirectories: true)
+            try AudioFile.write(flacPath, interleaved: samples, channelCount: info.channelCount,
+                                sampleRate: info.sampleRate)
+        }
+        let wav = try RavdessSource(.init(root: wavRoot)).load()
+        let flac = try RavdessSource(.init(root: flacRoot)).load()
+        #expect(flac.skipped.isEmpty)
+        #expect(flac.clips.count == wavPaths.count && flac.clips.count == 2 * 12)
+        #expect(flac.classes == wav.classes && flac.speakers == wav.speakers)
+        func stem(_ clip: Clip, _ root: String) -> String {
+            (String(clip.path.dropFirst(root.count)) as NSString).deletingPathExtension
+        }
+        for (a, b) in zip(wav.clips, flac.clips) {
+            #expect(stem(a, wavRoot) == stem(b, flacRoot))
+            #expect(a.label == b.label && a.speaker == b.speaker && a.gender == b.gender && a.attributes == b.attributes)
+            let loader = ClipLoader(sampleRate: 8000, duration: 3, normalization: .peak)
+            #expect(try loader.load(a.path) == loader.load(b.path))
+        }
+    }
+
+    @Test func upperCaseFlacExtensionParses() throws {
+        let name = try RavdessFileName.parse("/c/Actor_03/03-01-04-02-01-02-03.FLAC")
+        #expect(name.actor == 3 && name.emotion == .sad && name.fileName == "03-01-04-02-01-02-03.wav")
+    }
 }

@@ -45,7 +45,8 @@ import Testing
         .init(id: "one digit", name: "03-1-06-01-02-01-12.wav",
               reason: "field 2 (vocal channel) is '1', expected two digits"),
         .init(id: "letters", name: "03-01-xx-01-02-01-12.wav", reason: "field 3 (emotion) is 'xx', expected two digits"),
-        .init(id: "extension", name: "03-01-06-01-02-01-12.mp4", reason: "extension is not .wav"),
+        .init(id: "extension", name: "03-01-06-01-02-01-12.mp4", reason:
+              "extension is not an audio one (.aif, .aiff, .au, .flac, .mp3, .oga, .ogg, .wav)"),
     ]
 
     @Test(arguments: invalid)

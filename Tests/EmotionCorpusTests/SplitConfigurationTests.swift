@@ -28,7 +28,7 @@ import Testing
         #expect(SpeakerHoldoutSplit.Configuration.CodingKeys.allCases.map(\.stringValue) ==
             ["test_speakers", "validation_speakers", "test_fraction", "validation_fraction", "balance_gender", "seed"])
         #expect(SpeakerKFoldSplit.Configuration.CodingKeys.allCases.map(\.stringValue) ==
-            ["k", "fold", "validation", "balance_gender", "seed"])
+            ["k", "fold", "validation", "balance_gender", "seed", "validation_count"])
         #expect(LeaveOneSpeakerOutSplit.Configuration.CodingKeys.allCases.map(\.stringValue) == ["speaker", "fold", "validation"])
         #expect(StatementHoldoutSplit.Configuration.CodingKeys.allCases.map(\.stringValue) ==
             ["test_statement", "validation_fraction", "seed"])

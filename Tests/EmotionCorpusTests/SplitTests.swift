@@ -132,6 +132,31 @@ import Testing
         #expect(males.max()! - males.min()! <= 1 && females.max()! - females.min()! <= 1)
     }
 
+    /// The development protocol on real RAVDESS: actors 01-16, k 4, validation drawn from the training speakers.
+    @Test func kFoldDrawsGenderBalancedValidationFromTheTrainingFolds() throws {
+        let sixteen = Corpus(name: corpus.name, root: corpus.root,
+                             clips: corpus.clips.filter { Int($0.speaker!)! <= 16 }, classes: corpus.classes)
+        let plain = SpeakerKFoldSplit(.init(k: 4, validation: .none, seed: 3))
+        var validated: [String] = []
+        for fold in 0..<4 {
+            let split = SpeakerKFoldSplit(.init(k: 4, fold: fold, validation: .trainSpeakers, seed: 3))
+            let result = try split.apply(to: sixteen)
+            let folds = try split.folds(of: sixteen)
+            #expect(folds == (try plain.folds(of: sixteen)))
+            #expect(result.testSpeakers == folds[fold].sorted())
+            #expect(genderCounts(result.testSpeakers) == (male: 2, female: 2))
+            #expect(genderCounts(result.validationSpeakers) == (male: 1, female: 1))
+            #expect(result.trainSpeakers.count == 10)
+            #expect(Set(result.validationSpeakers).isDisjoint(with: folds[fold]))
+            validated += result.validationSpeakers
+        }
+        #expect(Set(validated).count > 2)  // each fold draws its own
+        #expect(throws: CorpusError.invalidSplit(split: "speaker_kfold", reason:
+            "validation_count must be in 1..<12 (the speakers outside the test fold). Received: validation_count=12")) {
+            try SpeakerKFoldSplit(.init(k: 4, validation: .trainSpeakers, validationCount: 12)).apply(to: sixteen)
+        }
+    }
+
     @Test func kFoldRejectsImpossibleOptions() {
         #expect(throws: CorpusError.invalidSplit(split: "speaker_kfold", reason:
             "k must be in 2...24 (the number of speakers). Received: k=25")) {

@@ -90,7 +90,7 @@ import Testing
             "exp.yaml:2:7: seed: seed must be >= 0. Received: seed=-3",
             "exp.yaml:3:1: optimiser: unknown key 'optimiser'. Valid keys: augment, data, features, metrics, model, name, optimizer, schedule, seed, split, sweep, training. Did you mean 'optimizer'?",
             "exp.yaml:4:38: data.sample_rate: sample_rate must be > 0. Received: sample_rate=0",
-            "exp.yaml:4:41: data.roots: unknown key 'roots' for corpus type 'ravdess'. Valid keys: corpus, duration, normalize, root, sample_rate. Did you mean 'root'?",
+            "exp.yaml:4:41: data.roots: unknown key 'roots' for corpus type 'ravdess'. Valid keys: corpus, duration, normalize, root, sample_rate, speaker_normalization, trim_db. Did you mean 'root'?",
             "exp.yaml:5:18: features.type: unknown feature type 'mfc'. Known feature types: mfcc. Did you mean 'mfcc'?",
             "exp.yaml:8:28: model.layers[0].units: expected an integer, got 'abc'",
             "exp.yaml:9:29: model.layers[1].rate: rate must be in [0.0, 1.0). Received: rate=1.5",
@@ -169,6 +169,29 @@ import Testing
         let text = try spec("name: q\ndata: {root: '123'}\n").resolved.yaml
         #expect(text.hasPrefix("name: q\nseed: 0\ndata:\n"))
         #expect(text.contains("  root: '123'\n"))
+    }
+
+    /// The real-speech options: checked like every key, written when used, absent (run ids unchanged) when off.
+    @Test func realSpeechOptionsValidateAndResolve() throws {
+        let unknown = specMessages { _ = try spec("data: {root: r}\ntraining: {mixup: {alpha: 0.2, beta: 1}}\n") }
+        #expect(unknown.count == 1 && unknown[0].contains("training.mixup.beta: unknown key 'beta'"), "\(unknown)")
+        let on = try spec("data: {root: r, trim_db: 30, speaker_normalization: true}\n"
+                          + "training: {mixup: {alpha: 0.3}, label_smoothing: 0.1}\n").resolved
+        #expect(on.data.options.trimDB == 30 && on.data.options.speakerNormalization)
+        #expect(on.training.mixup?.alpha == 0.3 && on.training.labelSmoothing == 0.1)
+        #expect(on.yaml.contains("trim_db: 30") && on.yaml.contains("speaker_normalization: true")
+                && on.yaml.contains("alpha: 0.3"))
+        let reloaded = try spec(on.yaml, file: "spec.yaml").resolved
+        #expect(reloaded == on && reloaded.runID == on.runID)
+        let off = try spec("data: {root: r}\n").resolved
+        let explicitOff = try spec("data: {root: r, trim_db: null, speaker_normalization: false}\ntraining: {mixup: null}\n").resolved
+        #expect(off.runID == explicitOff.runID)
+        #expect(!off.canonicalJSON.contains("trim_db") && !off.canonicalJSON.contains("speaker_normalization")
+                && !off.canonicalJSON.contains("mixup") && !off.canonicalJSON.contains("label_smoothing"))
+        let invalid = specMessages { _ = try spec("data: {root: r, trim_db: -1}\ntraining: {mixup: {alpha: 0}, label_smoothing: 1}\n") }
+        #expect(invalid.contains { $0.hasSuffix("data.trim_db: trim_db must be > 0.0. Received: trim_db=-1.0") }, "\(invalid)")
+        #expect(invalid.contains { $0.hasSuffix("training.mixup.alpha: alpha must be > 0.0. Received: alpha=0.0") }, "\(invalid)")
+        #expect(invalid.contains { $0.hasSuffix("training.label_smoothing: label_smoothing must be in [0, 1). Received: label_smoothing=1.0") }, "\(invalid)")
     }
 
     @Test func resolvedSpecRoundTripsThroughJSON() throws {

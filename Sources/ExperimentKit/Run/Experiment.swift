@@ -114,7 +114,7 @@ public enum Experiment {
         let configuration = TrainingLoop.Configuration(
             epochs: training.epochs, batchSize: training.batchSize, seed: UInt64(bitPattern: Int64(resolved.seed)),
             monitor: Monitor(monitor), patience: training.earlyStopping?.patience,
-            minDelta: training.earlyStopping?.minDelta ?? 0)
+            minDelta: training.earlyStopping?.minDelta ?? 0, averageCheckpoints: training.averageCheckpoints)
         let loop = TrainingLoop(task: task, directory: session.directory, name: resolved.name, id: id,
                                 configuration: configuration,
                                 observers: [ProgressObserver(style: options.progress, write: options.write, selection: selection), log,
@@ -154,10 +154,19 @@ public enum Experiment {
         let extractor = try components.makeFeatureExtractor()
         let data = resolved.data.options
         let loader = ClipLoader(sampleRate: data.sampleRate, duration: data.duration,
-                                normalization: LoudnessNormalization(rawValue: data.normalize) ?? .none)
+                                normalization: LoudnessNormalization(rawValue: data.normalize) ?? .none,
+                                trimDB: data.trimDB.map(Float.init))
         let store = FeatureStore(cache: options.featureCache, extractor: extractor, loader: loader,
                                  showsProgress: options.progress == .terminal)
-        let (raw, _) = try store.features(for: corpus.clips)
+        var (raw, _) = try store.features(for: corpus.clips)
+        // One statistics record per clip, from all clips of its speaker, whatever side of the split it is on.
+        var speakerStatistics: [NormalizationStats]?
+        if data.speakerNormalization {
+            let fitted = try SpeakerNormalization.perClip(raw, speakers: corpus.clips.map(\.speaker),
+                                                          paths: corpus.clips.map(\.path))
+            raw = zip(raw, fitted).map { $1.apply($0) }
+            speakerStatistics = fitted
+        }
         let statistics = try NormalizationStats.fit(raw, trainingSide: split)
         let features = raw.map(statistics.apply)
         let frames = features.map(\.frameCount).max() ?? 0
@@ -179,12 +188,13 @@ public enum Experiment {
         let augmentation = try components.makeAugmentation().map {
             TrainingAugmentation(augmentation: Augmentation($0, seed: resolved.seed),
                                  files: split.train.map { corpus.clips[$0].path }, loader: loader,
-                                 extractor: extractor, statistics: statistics)
+                                 extractor: extractor, statistics: statistics,
+                                 speakerStatistics: speakerStatistics.map { fitted in split.train.map { fitted[$0] } })
         }
         var weights: [Float]?
         if resolved.training.classWeights == "balanced" { weights = balancedWeights(train.labels, classes: classNames.count) }
         let encoder = JSONCoding.lineEncoder()
-        let metadata: [String: String] = [
+        var metadata: [String: String] = [
             "exp.class_names": String(decoding: try encoder.encode(classNames), as: UTF8.self),
             "exp.normalization": String(decoding: try encoder.encode(statistics), as: UTF8.self),
             "exp.features": String(decoding: try encoder.encode(resolved.features), as: UTF8.self),
@@ -192,12 +202,14 @@ public enum Experiment {
             "exp.layers": String(decoding: try encoder.encode(resolved.model.layers), as: UTF8.self),
             "exp.frames": "\(frames)",
         ]
+        if data.speakerNormalization { metadata["exp.speaker_normalization"] = "true" }
         return SequentialTask(
             model: model, optimizer: optimizer, scheduler: scheduler,
-            loss: CrossEntropyLoss(classWeights: weights), classNames: classNames, train: train,
+            loss: CrossEntropyLoss(classWeights: weights, labelSmoothing: Float(resolved.training.labelSmoothing ?? 0)), classNames: classNames, train: train,
             validation: split.validation.isEmpty ? nil : side(split.validation), test: side(split.test),
             options: .init(frames: frames, gradientClipNorm: resolved.training.gradClipNorm.map(Float.init),
-                           seed: seed, augmentation: augmentation),
+                           seed: seed, augmentation: augmentation,
+                           mixup: resolved.training.mixup.map { Mixup(alpha: $0.alpha) }),
             metadata: metadata)
     }
 

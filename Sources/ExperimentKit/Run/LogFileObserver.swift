@@ -37,7 +37,7 @@ public final class LogFileObserver: TrainingObserver {
         // One rewrite per epoch, once its `last` checkpoint is written: the log never runs ahead of what a resume
         // keeps, and the cost stays one small atomic write per epoch.
         switch event {
-        case .stepEnded, .epochEnded, .checkpointSaved(.best, _): return .proceed
+        case .stepEnded, .epochEnded, .checkpointSaved(.best, _), .checkpointSaved(.average, _): return .proceed
         case .runStarted, .checkpointSaved(.last, _), .runEnded: try? flush()
         }
         return .proceed

@@ -18,9 +18,15 @@ public struct Prediction: Codable, Sendable, Equatable {
 /// Classifies audio files with a run's checkpoint, using the class names, normalisation statistics, clip options
 /// and input length stored in the checkpoint, so any WAV/FLAC at any sample rate goes through the same pipeline as
 /// the training clips.
+///
+/// A run trained with `data.speaker_normalization` standardises each file with the statistics of the files given
+/// for the same speaker (`speakers`), before the training-set statistics: the more clips of a speaker, the closer
+/// to training (a few dozen clips of varied emotions is what the training speakers had).
 public final class Predictor {
     /// Class names from the checkpoint.
     public let classNames: [String]
+    /// Whether the run standardised features per speaker (`data.speaker_normalization`).
+    public let speakerNormalization: Bool
     private let model: Sequential
     private let store: FeatureStore
     private let statistics: NormalizationStats
@@ -46,6 +52,7 @@ public final class Predictor {
         classNames = try field("exp.class_names", [String].self)
         statistics = try field("exp.normalization", NormalizationStats.self)
         frames = try field("exp.frames", Int.self)
+        speakerNormalization = metadata["exp.speaker_normalization"] == "true"
         let data = try field("exp.data", DataOptions.self)
         let extractor = try components.makeFeatureExtractor()
         if let problem = Self.problem(with: data, extractorSampleRate: extractor.sampleRate) {
@@ -53,7 +60,8 @@ public final class Predictor {
         }
         store = FeatureStore(cache: nil, extractor: extractor,
                              loader: ClipLoader(sampleRate: data.sampleRate, duration: data.duration,
-                                                normalization: LoudnessNormalization(rawValue: data.normalize) ?? .none),
+                                                normalization: LoudnessNormalization(rawValue: data.normalize) ?? .none,
+                                                trimDB: data.trimDB.map(Float.init)),
                              showsProgress: false)
         model = try components.makeModel(inputShape: [frames, extractor.featureCount], classCount: classNames.count,
                                          seed: 0)
@@ -64,6 +72,9 @@ public final class Predictor {
     /// and limits, and the sample rate the features were computed at; nil when it can.
     static func problem(with data: DataOptions, extractorSampleRate: Int) -> String? {
         if let issue = data.validate().first { return issue.message }
+        if let trim = data.trimDB, !(trim.isFinite && trim <= 1_000) {
+            return "trim_db must be finite and <= 1000. Received: trim_db=\(trim)"
+        }
         for (key, value) in [("sample_rate", Double(data.sampleRate)), ("duration", data.duration)] {
             guard let maximum = SpecLimits.maxima[key], value.isFinite, value <= maximum else {
                 return "\(key) must be finite and <= \(Int(SpecLimits.maxima[key] ?? 0)). Received: \(key)=\(value)"
@@ -79,20 +90,59 @@ public final class Predictor {
         return nil
     }
 
-    /// Predictions for `files`, in order.
+    /// Predictions for `files`, in order; `speakers[i]` names the speaker of `files[i]` (nil: one speaker for
+    /// all), used only by runs trained with per-speaker normalisation.
     /// - Throws: `AudioError` (or the store's error) naming a file that cannot be read.
-    public func predict(_ files: [String]) throws -> [Prediction] {
-        try files.map { file in
-            let matrix = statistics.apply(try store.features(forFile: file).features)
-            let batch = Batch.collate([0], features: [matrix], labels: [0], frames: frames)
+    public func predict(_ files: [String], speakers: [String]? = nil) throws -> [Prediction] {
+        try Self.predictions(files: files, probabilities: probabilities(files, speakers: speakers), classes: classNames)
+    }
+
+    /// Softmax probabilities `[K]` of each file, in order (`speakers` as in `predict`).
+    /// - Throws: `AudioError` (or the store's error) naming a file that cannot be read.
+    public func probabilities(_ files: [String], speakers: [String]? = nil) throws -> [[Double]] {
+        precondition(speakers.map { $0.count == files.count } ?? true,
+                     "Predictor: \(files.count) files but \(speakers?.count ?? 0) speakers")
+        var matrices = try files.map { try store.features(forFile: $0).features }
+        if speakerNormalization {
+            matrices = try SpeakerNormalization.apply(matrices, speakers: speakers ?? files.map { _ in "" },
+                                                      paths: files)
+        }
+        return matrices.map { matrix in
+            let batch = Batch.collate([0], features: [statistics.apply(matrix)], labels: [0], frames: frames)
             let logits = model.forward(Tensor(shape: batch.shape, storage: batch.features), lengths: batch.lengths,
                                        mode: .inference)
             let top = logits.storage.max() ?? 0
             let exponentials = logits.storage.map { exp(Double($0 - top)) }
             let total = exponentials.reduce(0, +)
-            let probabilities = exponentials.map { $0 / total }
+            return exponentials.map { $0 / total }
+        }
+    }
+
+    /// One prediction from several runs (the seeds or folds of a sweep): the mean of their class probabilities,
+    /// the usual soft-voting ensemble. Every run must have the same class names in the same order.
+    /// - Throws: `RunError.invalid` when the class names differ; otherwise as `probabilities`.
+    public static func ensemble(_ predictors: [Predictor], files: [String],
+                                speakers: [String]? = nil) throws -> [Prediction] {
+        guard let first = predictors.first else { return [] }
+        if let other = predictors.first(where: { $0.classNames != first.classNames }) {
+            throw RunError.invalid("an ensemble needs the same classes in every run: \(first.classNames) differs from "
+                                   + "\(other.classNames)")
+        }
+        var sum = [[Double]](repeating: [Double](repeating: 0, count: first.classNames.count), count: files.count)
+        for predictor in predictors {
+            for (row, probabilities) in try predictor.probabilities(files, speakers: speakers).enumerated() {
+                for k in probabilities.indices { sum[row][k] += probabilities[k] }
+            }
+        }
+        let mean = sum.map { row in row.map { $0 / Double(predictors.count) } }
+        return predictions(files: files, probabilities: mean, classes: first.classNames)
+    }
+
+    /// Each file with its most probable class.
+    static func predictions(files: [String], probabilities: [[Double]], classes: [String]) -> [Prediction] {
+        zip(files, probabilities).map { file, probabilities in
             let best = probabilities.indices.max { probabilities[$0] < probabilities[$1] } ?? 0
-            return Prediction(file: file, label: classNames[best], probabilities: probabilities, classes: classNames)
+            return Prediction(file: file, label: classes[best], probabilities: probabilities, classes: classes)
         }
     }
 

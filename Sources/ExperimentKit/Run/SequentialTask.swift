@@ -33,15 +33,19 @@ public struct TrainingAugmentation: Sendable {
     public var extractor: any FeatureExtractor
     /// Normalisation fitted on the un-augmented training features.
     public var statistics: NormalizationStats
+    /// With `data.speaker_normalization`, the statistics of each training clip's speaker (training-side order),
+    /// applied before `statistics`.
+    public var speakerStatistics: [NormalizationStats]?
 
     /// Creates the record.
     public init(augmentation: Augmentation, files: [String], loader: any AudioLoading, extractor: any FeatureExtractor,
-                statistics: NormalizationStats) {
+                statistics: NormalizationStats, speakerStatistics: [NormalizationStats]? = nil) {
         self.augmentation = augmentation
         self.files = files
         self.loader = loader
         self.extractor = extractor
         self.statistics = statistics
+        self.speakerStatistics = speakerStatistics
     }
 
     /// The normalised, augmented features of training clip `clip` in `epoch`; `cached` is its un-augmented matrix.
@@ -51,7 +55,9 @@ public struct TrainingAugmentation: Sendable {
         if augmentation.changesWaveform {
             let samples = try augmentation.waveform(loader.load(files[clip]), sampleRate: extractor.sampleRate,
                                                     epoch: epoch, clip: clip)
-            matrix = statistics.apply(extractor.extract(samples))
+            var raw = extractor.extract(samples)
+            if let speakerStatistics { raw = speakerStatistics[clip].apply(raw) }
+            matrix = statistics.apply(raw)
         }
         // Masks go on the normalised features, so a masked cell is the training mean.
         return augmentation.features(matrix, epoch: epoch, clip: clip)
@@ -79,11 +85,15 @@ public final class SequentialTask: TrainingTask {
         public var scheduleMonitor: String
         /// Augmentation of training batches, if any.
         public var augmentation: TrainingAugmentation?
+        /// Mixup of training batches (`training.mixup`), if any.
+        public var mixup: Mixup?
 
         /// Creates the options.
         public init(frames: Int, evaluationBatchSize: Int = 64, gradientClipNorm: Float? = nil, seed: UInt64,
-                    scheduleMonitor: String = "val_loss", augmentation: TrainingAugmentation? = nil) {
+                    scheduleMonitor: String = "val_loss", augmentation: TrainingAugmentation? = nil,
+                    mixup: Mixup? = nil) {
             self.augmentation = augmentation
+            self.mixup = mixup
             self.frames = frames
             self.evaluationBatchSize = evaluationBatchSize
             self.gradientClipNorm = gradientClipNorm
@@ -161,12 +171,25 @@ public final class SequentialTask: TrainingTask {
         } else {
             batch = Batch.collate(indices, features: train.features, labels: train.labels, frames: options.frames)
         }
-        let input = Tensor(shape: batch.shape, storage: batch.features)
+        var input = Tensor(shape: batch.shape, storage: batch.features)
+        var lengths = batch.lengths
+        var mixed: (partners: [Int], lambda: Float)?
+        if let mixup = options.mixup {
+            // Seeded by the run, the epoch and the batch's first clip: the same blend after a resume.
+            var generator = RandomGenerator(seed: options.seed ^ UInt64(epoch) &* 0xD6E8_FEB8_6659_FD93
+                                                ^ UInt64(indices[0] + 1) &* 0xA076_1D64_78BD_642F)
+            let result = mixup.mix(batch, generator: &generator)
+            input = Tensor(shape: result.batch.shape, storage: result.batch.features)
+            lengths = result.batch.lengths
+            mixed = (result.partners, result.lambda)
+        }
         let start = ProgressObserver.monotonicSeconds()
         let parameters = model.parameters
         optimizer.zeroGradients(parameters)
-        let logits = model.forward(input, lengths: batch.lengths, mode: .training)
-        let (value, gradient) = loss(logits, labels: batch.labels)
+        let logits = model.forward(input, lengths: lengths, mode: .training)
+        let (value, gradient) = mixed.map {
+            Mixup.loss(loss, logits: logits, labels: batch.labels, partners: $0.partners, lambda: $0.lambda)
+        } ?? loss(logits, labels: batch.labels)
         _ = model.backward(gradient, needsInputGradient: false)
         if let norm = options.gradientClipNorm { GradientClipping.clipByGlobalNorm(parameters, maxNorm: norm) }
         if FaultInjection.arrive(.nanGradient), let first = parameters.first, !first.gradient.storage.isEmpty {
@@ -254,6 +277,36 @@ public final class SequentialTask: TrainingTask {
             for (key, value) in scheduler.state { metadata["schedule.\(key)"] = "\(value)" }
         }
         try AtomicFile.write(SafetensorsFile(tensors: state.tensors, metadata: metadata).encoded(), to: url)
+    }
+
+    public func saveWeights(to url: URL) throws {
+        var tensors: [String: Tensor] = [:]
+        for parameter in model.parameters + model.buffers { tensors[parameter.name] = parameter.value }
+        try AtomicFile.write(SafetensorsFile(tensors: tensors, metadata: metadata).encoded(), to: url)
+    }
+
+    /// Checkpoint averaging (as in Vaswani et al. 2017, "Attention Is All You Need", §6.1): every parameter and
+    /// buffer becomes the mean of its values in the files, accumulated in Double.
+    public func loadAverageWeights(of urls: [URL]) throws {
+        precondition(!urls.isEmpty, "loadAverageWeights needs at least one file")
+        let targets = model.parameters + model.buffers
+        var sums = targets.map { [Double](repeating: 0, count: $0.value.storage.count) }
+        for url in urls {
+            let file = try Checkpoint.read(url)
+            for (index, target) in targets.enumerated() {
+                guard let tensor = file.tensors[target.name] else {
+                    throw CheckpointError.missingTensor(file: url.path, tensor: target.name)
+                }
+                guard tensor.shape == target.value.shape else {
+                    throw CheckpointError.shapeMismatch(file: url.path, tensor: target.name,
+                                                        expected: target.value.shape, found: tensor.shape)
+                }
+                for element in tensor.storage.indices { sums[index][element] += Double(tensor.storage[element]) }
+            }
+        }
+        for (index, target) in targets.enumerated() {
+            target.value.storage = sums[index].map { Float($0 / Double(urls.count)) }
+        }
     }
 
     public var nonFiniteParameter: String? {

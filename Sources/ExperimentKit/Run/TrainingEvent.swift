@@ -134,6 +134,8 @@ public enum CheckpointKind: String, Codable, Sendable {
     case best
     /// `checkpoints/last.safetensors`: the most recent epoch, with everything needed to resume.
     case last
+    /// `checkpoints/average.safetensors`: the mean weights of the best epochs (`training.average_checkpoints`).
+    case average
 }
 
 /// How a run ended (or that it is still going): the `status` field of `run.json`.

@@ -23,10 +23,13 @@ public final class TrainingLoop {
         public var minDelta: Double
         /// Evaluate the best checkpoint on the test side (true) or the last weights (false).
         public var restoreBest: Bool
+        /// Average the weights of this many best epochs by `monitor` and evaluate that (≥ 2), or nil.
+        public var averageCheckpoints: Int?
 
         /// Creates the options.
         public init(epochs: Int, batchSize: Int, seed: UInt64, monitor: Monitor = Monitor("val_uar"),
-                    patience: Int? = nil, minDelta: Double = 0, restoreBest: Bool = true) {
+                    patience: Int? = nil, minDelta: Double = 0, restoreBest: Bool = true,
+                    averageCheckpoints: Int? = nil) {
             precondition(epochs > 0 && batchSize > 0, "epochs and batchSize must be > 0, got \(epochs), \(batchSize)")
             self.epochs = epochs
             self.batchSize = batchSize
@@ -35,6 +38,7 @@ public final class TrainingLoop {
             self.patience = patience
             self.minDelta = minDelta
             self.restoreBest = restoreBest
+            self.averageCheckpoints = averageCheckpoints
         }
     }
 
@@ -201,6 +205,7 @@ public final class TrainingLoop {
         state.stopped = stop
         state.elapsedSeconds += elapsed
         try HistoryLog.append(metrics, to: directory.history)
+        if let count = configuration.averageCheckpoints { state.topEpochs = try keepTop(count, metrics, state.topEpochs) }
         let encoded = try JSONCoding.lineEncoder().encode(state)
         if isBest {
             try task.saveCheckpoint(to: directory.checkpoint(.best), loopState: encoded)
@@ -210,6 +215,25 @@ public final class TrainingLoop {
         broadcast(.checkpointSaved(kind: .last, epoch: metrics.epoch))
         try epochCommitted(state)
         return state
+    }
+
+    /// The `count` best epochs after `metrics` (ties keep the earlier epoch): writes the new epoch's weights when it
+    /// enters and deletes the file of the epoch it pushes out.
+    private func keepTop(_ count: Int, _ metrics: EpochMetrics, _ top: [RankedEpoch]?) throws -> [RankedEpoch] {
+        var top = top ?? []
+        guard let value = metrics.value(named: configuration.monitor.name), value.isFinite else { return top }
+        let better: (Double, Double) -> Bool = configuration.monitor.mode == .max ? { $0 > $1 } : { $0 < $1 }
+        let position = top.firstIndex { better(value, $0.value) } ?? top.count
+        guard position < count else { return top }
+        try task.saveWeights(to: topWeights(metrics.epoch))
+        top.insert(RankedEpoch(epoch: metrics.epoch, value: value), at: position)
+        while top.count > count { unlink(topWeights(top.removeLast().epoch).path) }
+        return top
+    }
+
+    /// `checkpoints/top-eNNNNN.safetensors`: the weights of a kept epoch.
+    private func topWeights(_ epoch: Int) -> URL {
+        directory.checkpoints.appendingPathComponent(String(format: "top-e%05d.safetensors", epoch))
     }
 
     private func restore(into stopping: EarlyStopper?) throws -> LoopState? {
@@ -229,7 +253,10 @@ public final class TrainingLoop {
     private func evaluate(state: LoopState) -> Outcome {
         let start = clock()
         do {
-            if configuration.restoreBest, state.best.bestEpoch != nil {
+            if configuration.averageCheckpoints != nil, let top = state.topEpochs, !top.isEmpty {
+                try task.loadAverageWeights(of: top.map { topWeights($0.epoch) })
+                try task.saveWeights(to: directory.checkpoint(.average))
+            } else if configuration.restoreBest, state.best.bestEpoch != nil {
                 _ = try task.loadCheckpoint(from: directory.checkpoint(.best))
             }
             let test = try task.evaluate(.test)

@@ -57,11 +57,35 @@ public protocol TrainingTask: AnyObject {
     func loadCheckpoint(from url: URL) throws -> Data
     /// The name of a parameter holding NaN or infinity, if any (checked once per epoch).
     var nonFiniteParameter: String? { get }
+    /// Writes the model weights alone (with the prediction metadata) to `url`, for checkpoint averaging.
+    /// - Throws: an error naming the path.
+    func saveWeights(to url: URL) throws
+    /// Sets the model weights to the element-wise mean of the weight files at `urls` (written by `saveWeights`).
+    /// - Throws: an error naming the file that cannot be read or does not match the model.
+    func loadAverageWeights(of urls: [URL]) throws
 }
 
 extension TrainingTask {
     /// Tasks that cannot inspect their weights rely on the loss check alone.
     public var nonFiniteParameter: String? { nil }
+
+    /// Tasks without weight files cannot average checkpoints.
+    public func saveWeights(to url: URL) throws {
+        throw RunError.invalid("\(url.path): this training task cannot save weights for checkpoint averaging")
+    }
+
+    /// Tasks without weight files cannot average checkpoints.
+    public func loadAverageWeights(of urls: [URL]) throws {
+        throw RunError.invalid("this training task cannot average checkpoints")
+    }
+}
+
+/// An epoch kept for checkpoint averaging, with its monitored value.
+public struct RankedEpoch: Codable, Sendable, Equatable {
+    /// The epoch (1-based).
+    public var epoch: Int
+    /// Its value of the monitor.
+    public var value: Double
 }
 
 /// The loop's own progress, stored in every checkpoint so a resumed run continues exactly.
@@ -76,10 +100,13 @@ public struct LoopState: Codable, Sendable, Equatable {
     public var stopped: Bool
     /// Training seconds accumulated up to `epoch`.
     public var elapsedSeconds: Double
+    /// With checkpoint averaging, the best epochs so far (best first) whose weight files are kept.
+    public var topEpochs: [RankedEpoch]?
 
     enum CodingKeys: String, CodingKey {
         case epoch, best, stopped
         case earlyStopping = "early_stopping"
         case elapsedSeconds = "elapsed_seconds"
+        case topEpochs = "top_epochs"
     }
 }
