@@ -49,6 +49,44 @@ import Testing
         #expect(Double(close) >= 0.97 * Double(both), "F0 within 1 % on \(close)/\(both) voiced frames")
     }
 
+    /// Jitter, shimmer, HNR, harmonic differences, formants and their amplitudes (`_sma3nz`).
+    ///
+    /// openSMILE's last rows of these columns are smoothed against frames it never finished, so the last three rows
+    /// are left out. Harmonic and voice-quality columns must agree within 1 % (+0.01) on ≥ 97 % of the rows;
+    /// formant frequencies and bandwidths, roots of a single-precision order-11 LPC polynomial, on ≥ 85 %.
+    /// Pure tones and hard clipping (no harmonics, an ill-conditioned LPC) are not compared.
+    @Test(arguments: clips.filter { !["sine220", "sine1500_quiet", "clipped_glottal130"].contains($0) })
+    func voiceColumns(name: String) throws {
+        let clip = try #require(EgemapsReference.shared.clips.first { $0.name == name })
+        let analysis = EgemapsAnalysis(sampleRate: 16000)
+        let table = analysis.lowLevel(analysis.contours(try clip.samples()))
+        #expect(table.count == clip.lld.count)
+        let rows = max(clip.lld.count - 3, 0)
+        for c in 11..<25 {
+            var close = 0
+            for t in 0..<rows where abs(Double(table[t][c]) - clip.lld[t][c]) <= 0.01 * abs(clip.lld[t][c]) + 0.01 {
+                close += 1
+            }
+            let formant = [16, 17, 19, 20, 22, 23].contains(c)
+            #expect(Double(close) >= (formant ? 0.85 : 0.97) * Double(rows),
+                    "\(EgemapsReference.shared.lldNames[c]): \(close)/\(rows) rows agree")
+        }
+    }
+
+    /// Jitter orders glottal pulse trains by their period perturbation (steady < 1 % < 3 %); the vocal-tract
+    /// filter and the 0.5 correlation gate keep the measured values below the nominal ones.
+    @Test func jitterOfKnownSignals() throws {
+        func meanJitter(_ name: String) throws -> Float {
+            let clip = try #require(EgemapsReference.shared.clips.first { $0.name == name })
+            let analysis = EgemapsAnalysis(sampleRate: 16000)
+            let j = analysis.contours(try clip.samples()).jitter.filter { $0 > 0 }
+            return j.reduce(0, +) / Float(max(j.count, 1))
+        }
+        let steady = try meanJitter("glottal200_steady"), one = try meanJitter("glottal120_jitter1")
+        let three = try meanJitter("glottal150_jitter3_shimmer")
+        #expect(steady < 0.003 && one > 0.004 && one < 0.02 && three > 1.5 * one && three < 0.05, "\(steady) \(one) \(three)")
+    }
+
     /// Known answers: a steady 200 Hz glottal pulse train is voiced throughout at 200 Hz; silence is unvoiced.
     @Test func pitchOfKnownSignals() throws {
         let shared = EgemapsReference.shared.clips

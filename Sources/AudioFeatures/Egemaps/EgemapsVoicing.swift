@@ -23,23 +23,35 @@ struct EgemapsVoicing: Sendable {
         return whole > 0 ? whole + 1 : 0
     }
 
-    /// Smoothed F0 in Hz per frame (0 = unvoiced), before the energy gate, with the number of frames the
-    /// Viterbi search had decided before the end of input (`EgemapsPitchSmoother.smooth`).
-    func frequencies(_ samples: [Float]) -> (f0: [Float], decided: Int) {
-        let frames = framing.magnitudes(samples, frames: frameCount(sampleCount: samples.count))
-        return EgemapsPitchSmoother.smooth(frames.map { candidates(magnitude: $0) })
+    /// The pitch analysis of one clip, one value per 60 ms frame.
+    struct Result: Sendable {
+        /// F0 in Hz after the energy gate (openSMILE `F0final` of `logPitch`; 0 = unvoiced).
+        var f0: [Float]
+        /// `F0semitoneFrom27.5Hz` before smoothing (0 = unvoiced).
+        var semitones: [Float]
+        /// Leading frames the Viterbi search had decided before the last frame arrived.
+        var decided: Int
+        /// The frames' magnitude spectra (`N/2 + 1` bins each), reused by `EgemapsHarmonics`.
+        var spectra: [[Float]]
     }
 
-    /// `F0semitoneFrom27.5Hz` per frame before smoothing (0 = unvoiced), with the decided-frame count.
-    func semitones(_ samples: [Float]) -> (semitones: [Float], decided: Int) {
-        let (f0, decided) = frequencies(samples)
-        let st = f0.indices.map { t -> Float in
+    func analyse(_ samples: [Float]) -> Result {
+        let spectra = framing.magnitudes(samples, frames: frameCount(sampleCount: samples.count))
+        let (f0, decided) = EgemapsPitchSmoother.smooth(spectra.map { candidates(magnitude: $0) })
+        var gated = f0
+        for t in f0.indices {
             var sum = 0.0
             let frame = framing.frame(samples, t)
             for (i, x) in frame.enumerated() { let w = Double(x) * Double(framing.window[i]); sum += w * w }
             let rms = Float((sum / Double(framing.frameLength)).squareRoot())
-            return rms > Self.energyGate ? EgemapsPitchSmoother.semitones(f0[t]) : 0
+            if !(rms > Self.energyGate) { gated[t] = 0 }
         }
-        return (st, decided)
+        return Result(f0: gated, semitones: gated.map(EgemapsPitchSmoother.semitones), decided: decided, spectra: spectra)
+    }
+
+    /// `F0semitoneFrom27.5Hz` per frame before smoothing (0 = unvoiced), with the decided-frame count.
+    func semitones(_ samples: [Float]) -> (semitones: [Float], decided: Int) {
+        let r = analyse(samples)
+        return (r.semitones, r.decided)
     }
 }
