@@ -61,9 +61,7 @@ struct EgemapsAnalysis: Sendable {
         let es = energySpectral.contours(samples)
         let pitch = voicing.analyse(samples)
         let lpc = formants(samples)
-        let harmonicFrames = pitch.f0.indices.map { t in
-            harmonics(magnitude: pitch.spectra[t], f0: pitch.f0[t], formants: t < lpc.count ? lpc[t].frequencies : [])
-        }
+        let harmonicFrames = harmonics.frames(spectra: pitch.spectra, f0: pitch.f0, formants: lpc.map(\.frequencies))
         let js = jitterShimmer(samples, f0: pitch.f0)
         return Contours(energySpectral: es, f0Semitones: pitch.semitones, f0Decided: pitch.decided,
                         jitter: js.map(\.jitter), shimmerDB: js.map(\.shimmerDB), harmonics: harmonicFrames,

@@ -27,8 +27,9 @@ struct EgemapsFormants: Sendable {
     private let virtualLength: Double
     private let samplePeriod: Double
     private let kMax: Int
-    private let cosines: [[Float]]
-    private let sines: [[Float]]
+    /// `cos` and `sin` of `2π k i / n_d` for output sample `i` and bin `k < kMax/2`, row-major by `i`.
+    private let cosines: [Float]
+    private let sines: [Float]
 
     init(framing: EgemapsFraming, sampleRate: Int) {
         self.framing = framing
@@ -42,8 +43,8 @@ struct EgemapsFormants: Sendable {
         if m % 2 == 1 { m -= 1 }
         kMax = m
         let nd = virtualLength
-        cosines = (0..<outputCount).map { i in (0..<(m / 2)).map { k2 in Float(cos(2 * Double.pi * Double(k2 * i) / nd)) } }
-        sines = (0..<outputCount).map { i in (0..<(m / 2)).map { k2 in Float(sin(2 * Double.pi * Double(k2 * i) / nd)) } }
+        cosines = (0..<outputCount).flatMap { i in (0..<(m / 2)).map { k2 in Float(cos(2 * Double.pi * Double(k2 * i) / nd)) } }
+        sines = (0..<outputCount).flatMap { i in (0..<(m / 2)).map { k2 in Float(sin(2 * Double.pi * Double(k2 * i) / nd)) } }
     }
 
     /// Formants of every whole 20 ms frame of `samples`.
@@ -61,7 +62,7 @@ struct EgemapsFormants: Sendable {
             for i in 0..<l { workspace.input[pad + i] = samples[start + i] * framing.window[i] }
             workspace.execute()
             let s = workspace.spectrum
-            let resampled = resample(re: { s[2 * $0] }, im: { s[2 * $0 + 1] }, nyquist: s[n])
+            let resampled = resample(s, nyquist: s[n])
             result.append(formants(lpc(resampled).map(Double.init)))
         }
         return result
@@ -71,16 +72,21 @@ struct EgemapsFormants: Sendable {
     ///
     /// Resampling, autocorrelation and the Levinson recursion run in single precision as openSMILE's do: the
     /// roots of an order-11 polynomial move visibly with the rounding of its coefficients.
-    private func resample(re: (Int) -> Float, im: (Int) -> Float, nyquist: Float) -> [Float] {
-        let k = framing.fftSize
-        return (0..<outputCount).map { i in
-            var x = re(0)
-            if outputCount >= k { x += nyquist * Float(cos(2 * Double.pi * Double((k / 2) * i) / virtualLength)) }
-            // openSMILE's real FFT stores Σ x sin(+ωn), i.e. minus the imaginary part.
-            for k2 in stride(from: 1, to: kMax / 2, by: 1) {
-                x += re(k2) * cosines[i][k2] - im(k2) * sines[i][k2]
+    private func resample(_ spectrum: UnsafeMutablePointer<Float>, nyquist: Float) -> [Float] {
+        let k = framing.fftSize, half = kMax / 2
+        return cosines.withUnsafeBufferPointer { cosines in
+            sines.withUnsafeBufferPointer { sines in
+                (0..<outputCount).map { i in
+                    var x = spectrum[0]
+                    if outputCount >= k { x += nyquist * Float(cos(2 * Double.pi * Double((k / 2) * i) / virtualLength)) }
+                    // openSMILE's real FFT stores Σ x sin(+ωn), i.e. minus the imaginary part.
+                    let row = i * half
+                    for k2 in stride(from: 1, to: half, by: 1) {
+                        x += spectrum[2 * k2] * cosines[row + k2] - spectrum[2 * k2 + 1] * sines[row + k2]
+                    }
+                    return x / Float(k / 2)
+                }
             }
-            return x / Float(k / 2)
         }
     }
 

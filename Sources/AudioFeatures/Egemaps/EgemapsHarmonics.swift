@@ -36,18 +36,31 @@ struct EgemapsHarmonics: Sendable {
         var logRel: Float = -201
     }
 
+    /// Descriptors of every frame: magnitude spectra, F0 in Hz (0 = unvoiced) and formant frequencies per frame.
+    func frames(spectra: [[Float]], f0: [Float], formants: [[Double]]) -> [Frame] {
+        let workspace = FFTWorkspace(size: fftSize)
+        return spectra.indices.map { t in
+            self(magnitude: spectra[t], f0: f0[t], formants: t < formants.count ? formants[t] : [], workspace: workspace)
+        }
+    }
+
     /// Descriptors of one frame from its magnitude spectrum, F0 in Hz (0 = unvoiced) and formant frequencies.
     func callAsFunction(magnitude: [Float], f0: Float, formants: [Double]) -> Frame {
+        self(magnitude: magnitude, f0: f0, formants: formants, workspace: FFTWorkspace(size: fftSize))
+    }
+
+    private func callAsFunction(magnitude: [Float], f0: Float, formants: [Double], workspace: FFTWorkspace) -> Frame {
         var frame = Frame()
         let n = magnitude.count
         let frq = { (k: Int) -> Double in Double(k) * binHz }
+        // The first bin from `start` above f (bins are k·Δf), then the nearer of it and its predecessor.
         func binOf(_ f: Float, from start: Int) -> Int {
-            var b = max(start, 1)
-            while b < n {
-                if frq(b) > Double(f) { return frq(b) - Double(f) > Double(f) - frq(b - 1) ? b - 1 : b }
-                b += 1
-            }
-            return 0
+            let f = Double(f)
+            var b = max(start, 1, f >= 0 ? Int((f / binHz).rounded(.down)) : 1)
+            while b < n && !(frq(b) > f) { b += 1 }
+            while b > max(start, 1) && frq(b - 1) > f { b -= 1 }
+            guard b < n else { return 0 }
+            return frq(b) - f > f - frq(b - 1) ? b - 1 : b
         }
         func isPeak(_ x: [Float], _ i: Int) -> Bool {
             let count = x.count
@@ -58,7 +71,7 @@ struct EgemapsHarmonics: Sendable {
         // HNR from the autocorrelation of the power spectrum.
         let lag = f0 > 0 ? Int((Double(Float(frq(n - 1) * 2)) / Double(f0)).rounded(.down)) : 0
         if lag > 0 {
-            let acf = autocorrelation(magnitude)
+            let acf = autocorrelation(magnitude, workspace)
             let tau = closestPeak(acf, lag, isPeak)
             if tau > 0 {
                 var ratio = Double(acf[0]) - Double(acf[tau])
@@ -139,9 +152,8 @@ struct EgemapsHarmonics: Sendable {
     }
 
     /// `|(P₀ + P_{N/2}(−1)^i)/2 + Σ_k P_k cos(2πki/N)| / (N/2 + 1)` for lags `i = 0…N/2` (openSMILE `computeAcf`).
-    private func autocorrelation(_ magnitude: [Float]) -> [Float] {
+    private func autocorrelation(_ magnitude: [Float], _ workspace: FFTWorkspace) -> [Float] {
         let n = fftSize, bins = magnitude.count
-        let workspace = FFTWorkspace(size: n)
         // The even extension of the power spectrum; its DFT is twice the sum above.
         for k in 0..<bins { workspace.input[k] = magnitude[k] * magnitude[k] }
         for k in 1..<(n / 2) { workspace.input[n - k] = magnitude[k] * magnitude[k] }

@@ -30,6 +30,7 @@ struct EgemapsPitchCandidates: Sendable {
     private let sourceLog: [Double]
     private let targetLog: [Double]
     private let auditoryWeight: [Double]
+    private let grid: NaturalCubicSpline.Grid
     private let pointsPerOctave: Float
     private let firstLog: Float
     private let stepLog: Float
@@ -46,6 +47,7 @@ struct EgemapsPitchCandidates: Sendable {
         let fminT = log2(minF), fmaxT = log2(maxF)
         let step = (fmaxT - fminT) / Double(binCount - 1)
         targetLog = (0..<binCount).map { fminT + Double($0) * step }
+        grid = NaturalCubicSpline.Grid(x: sourceLog, at: targetLog)
         let octaves = log(maxF / minF) / log(2.0)
         let perOctave = Double(binCount) / octaves
         let atanS = perOctave * log2(65.0 / 50.0) - 1
@@ -66,7 +68,7 @@ struct EgemapsPitchCandidates: Sendable {
         var y = magnitude.map(Double.init)
         Self.enhance(&y)
         Self.smooth(&y)
-        let resampled = NaturalCubicSpline(x: sourceLog, y: y).evaluate(at: targetLog)
+        let resampled = NaturalCubicSpline(x: sourceLog, y: y).evaluate(grid)
         return (0..<binCount).map { i in
             let v = Float(resampled[i])
             return v > 0 ? Float(Double(v) * auditoryWeight[i]) : 0
@@ -211,17 +213,37 @@ struct NaturalCubicSpline {
         second = y2
     }
 
-    /// Spline values at `points` (each located by bisection).
-    func evaluate(at points: [Double]) -> [Double] {
-        points.map { t in
-            var lo = 0, hi = x.count - 1
-            while hi - lo > 1 {
-                let mid = (hi + lo) / 2
-                if x[mid] > t { hi = mid } else { lo = mid }
+    /// Evaluation points located once (by bisection) among the knots, for splines that share their `x`.
+    struct Grid: Sendable {
+        let low: [Int]
+        let a: [Double]
+        let b: [Double]
+        let h: [Double]
+
+        init(x: [Double], at points: [Double]) {
+            var low: [Int] = [], a: [Double] = [], b: [Double] = [], h: [Double] = []
+            for t in points {
+                var lo = 0, hi = x.count - 1
+                while hi - lo > 1 {
+                    let mid = (hi + lo) / 2
+                    if x[mid] > t { hi = mid } else { lo = mid }
+                }
+                let width = x[hi] - x[lo]
+                low.append(lo); h.append(width)
+                a.append((x[hi] - t) / width); b.append((t - x[lo]) / width)
             }
-            let h = x[hi] - x[lo]
-            let a = (x[hi] - t) / h, b = (t - x[lo]) / h
-            return a * y[lo] + b * y[hi] + ((a * a * a - a) * second[lo] + (b * b * b - b) * second[hi]) * h * h / 6
+            self.low = low; self.a = a; self.b = b; self.h = h
         }
     }
+
+    /// Spline values at the points of `grid` (built from this spline's `x`).
+    func evaluate(_ grid: Grid) -> [Double] {
+        (0..<grid.low.count).map { i in
+            let lo = grid.low[i], a = grid.a[i], b = grid.b[i], h = grid.h[i]
+            return a * y[lo] + b * y[lo + 1] + ((a * a * a - a) * second[lo] + (b * b * b - b) * second[lo + 1]) * h * h / 6
+        }
+    }
+
+    /// Spline values at `points` (each located by bisection).
+    func evaluate(at points: [Double]) -> [Double] { evaluate(Grid(x: x, at: points)) }
 }
