@@ -31,6 +31,7 @@ struct EgemapsPitchCandidates: Sendable {
     private let targetLog: [Double]
     private let auditoryWeight: [Double]
     private let grid: NaturalCubicSpline.Grid
+    private let knots: NaturalCubicSpline.Knots
     private let pointsPerOctave: Float
     private let firstLog: Float
     private let stepLog: Float
@@ -48,6 +49,7 @@ struct EgemapsPitchCandidates: Sendable {
         let step = (fmaxT - fminT) / Double(binCount - 1)
         targetLog = (0..<binCount).map { fminT + Double($0) * step }
         grid = NaturalCubicSpline.Grid(x: sourceLog, at: targetLog)
+        knots = NaturalCubicSpline.Knots(sourceLog)
         let octaves = log(maxF / minF) / log(2.0)
         let perOctave = Double(binCount) / octaves
         let atanS = perOctave * log2(65.0 / 50.0) - 1
@@ -68,7 +70,7 @@ struct EgemapsPitchCandidates: Sendable {
         var y = magnitude.map(Double.init)
         Self.enhance(&y)
         Self.smooth(&y)
-        let resampled = NaturalCubicSpline(x: sourceLog, y: y).evaluate(grid)
+        let resampled = NaturalCubicSpline(x: sourceLog, y: y, knots: knots).evaluate(grid)
         return (0..<binCount).map { i in
             let v = Float(resampled[i])
             return v > 0 ? Float(Double(v) * auditoryWeight[i]) : 0
@@ -194,6 +196,29 @@ struct NaturalCubicSpline {
     private let second: [Double]
 
     init(x: [Double], y: [Double]) {
+        self.init(x: x, y: y, knots: Knots(x))
+    }
+
+    /// The knot-only terms of the tridiagonal system, shared by every spline over the same `x` (openSMILE caches
+    /// them too: `smileMath_cspline_init`).
+    struct Knots: Sendable {
+        let sigma: [Double]
+        let right: [Double]
+        let left: [Double]
+
+        init(_ x: [Double]) {
+            let n = x.count
+            var sigma = [Double](repeating: 0, count: n), right = sigma, left = sigma
+            for i in 1..<max(n - 1, 1) {
+                sigma[i] = (x[i] - x[i - 1]) / (x[i + 1] - x[i - 1])
+                right[i] = (x[i + 1] - x[i]) * (x[i + 1] - x[i - 1])
+                left[i] = (x[i] - x[i - 1]) * (x[i + 1] - x[i - 1])
+            }
+            self.sigma = sigma; self.right = right; self.left = left
+        }
+    }
+
+    init(x: [Double], y: [Double], knots: Knots) {
         precondition(x.count == y.count && x.count >= 3, "NaturalCubicSpline expects >= 3 matching points, got \(x.count), \(y.count)")
         self.x = x
         self.y = y
@@ -201,11 +226,10 @@ struct NaturalCubicSpline {
         var y2 = [Double](repeating: 0, count: n)
         var u = [Double](repeating: 0, count: n)
         for i in 1..<(n - 1) {
-            let sigma = (x[i] - x[i - 1]) / (x[i + 1] - x[i - 1])
+            let sigma = knots.sigma[i]
             let p = 1 / (sigma * y2[i - 1] + 2)
             y2[i] = (sigma - 1) * p
-            let slope = (y[i + 1] - y[i]) / ((x[i + 1] - x[i]) * (x[i + 1] - x[i - 1]))
-                - (y[i] - y[i - 1]) / ((x[i] - x[i - 1]) * (x[i + 1] - x[i - 1]))
+            let slope = (y[i + 1] - y[i]) / knots.right[i] - (y[i] - y[i - 1]) / knots.left[i]
             u[i] = p * (6 * slope - sigma * u[i - 1])
         }
         y2[n - 1] = 0
