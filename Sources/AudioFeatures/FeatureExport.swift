@@ -8,6 +8,8 @@ public enum FeatureExport {
         public var input: String
         /// The written `.npy` path and the matrix shape `[T, C]`, or the reason the input failed.
         public var result: Result<(path: String, frames: Int, features: Int), ExportError>
+        /// The clip's duration in seconds and its features, when `run` was asked to keep them.
+        public var kept: (duration: Double, features: FeatureMatrix)? = nil
     }
 
     /// Why one input produced no output; the description is one line naming the file.
@@ -20,9 +22,10 @@ public enum FeatureExport {
     ///
     /// A failing input does not stop the others; its outcome carries the reason. Two inputs with the same file
     /// name would write the same output, so the second one fails instead of overwriting the first.
+    /// With `keep`, each successful outcome also carries the features (for a table written afterwards).
     /// - Throws: `AudioError.writeFailed` when `outputDirectory` cannot be created.
     public static func run(inputs: [String], outputDirectory: String, extractor: any FeatureExtractor,
-                           offset: Double = 0, duration: Double? = nil) throws -> [Outcome] {
+                           offset: Double = 0, duration: Double? = nil, keep: Bool = false) throws -> [Outcome] {
         do {
             try FileManager.default.createDirectory(atPath: outputDirectory, withIntermediateDirectories: true)
         } catch {
@@ -45,7 +48,8 @@ public enum FeatureExport {
                 }
                 try NPY.write(features, to: output)
                 written[output] = input
-                return Outcome(input: input, result: .success((output, features.frameCount, features.featureCount)))
+                return Outcome(input: input, result: .success((output, features.frameCount, features.featureCount)),
+                               kept: keep ? (signal.duration, features) : nil)
             } catch {
                 return Outcome(input: input, result: .failure(ExportError(description: "\(error)")))
             }

@@ -7,16 +7,19 @@ extension Exp {
     struct Features: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "features",
-            abstract: "Extract MFCC, log-mel or spectrogram features to NumPy .npy files (float32, [frames, features]).",
+            abstract: "Extract MFCC, log-mel, spectrogram or eGeMAPS features to NumPy .npy files (float32, [frames, features]).",
             discussion: """
             Every option not given keeps librosa 0.11's default (e.g. --sample-rate 22050, --n-fft 2048, \
             --hop-length 512, --n-mels 128, --n-mfcc 20). Inputs are loaded like librosa.load(path, sr, offset, \
             duration). Unreadable inputs are reported one line each on stderr; the others are still written, and \
-            the exit status is non-zero if any failed.
+            the exit status is non-zero if any failed. The eGeMAPS types (egemaps: [1, 88] functionals, egemaps_lld: \
+            [T, 25] descriptors, as openSMILE 2.6 eGeMAPSv02) also write egemaps.csv / egemaps_lld.csv with \
+            openSMILE's column names; of the options they take only --sample-rate (default 16000).
             """)
 
         enum FeatureType: String, ExpressibleByArgument, CaseIterable {
-            case mfcc, logmel, spectrogram
+            case mfcc, logmel, spectrogram, egemaps
+            case egemapsLLD = "egemaps_lld"
         }
 
         @Option(help: "Feature type.") var type: FeatureType = .mfcc
@@ -66,6 +69,7 @@ extension Exp {
             case .mfcc: accepted = Set(MFCC.Configuration.CodingKeys.allCases.map(\.rawValue))
             case .logmel: accepted = Set(LogMel.Configuration.CodingKeys.allCases.map(\.rawValue))
             case .spectrogram: accepted = Set(Spectrogram.Configuration.CodingKeys.allCases.map(\.rawValue))
+            case .egemaps, .egemapsLLD: accepted = Set(Egemaps.Configuration.CodingKeys.allCases.map(\.rawValue))
             }
             if let key = given.keys.sorted().first(where: { !accepted.contains($0) }) {
                 throw ValidationError("--\(key.replacingOccurrences(of: "_", with: "-")) does not apply to --type \(type.rawValue)")
@@ -76,7 +80,22 @@ extension Exp {
             case .mfcc: return try MFCC(decoder.decode(MFCC.Configuration.self, from: json))
             case .logmel: return try LogMel(decoder.decode(LogMel.Configuration.self, from: json))
             case .spectrogram: return try Spectrogram(decoder.decode(Spectrogram.Configuration.self, from: json))
+            case .egemaps: return try Egemaps(decoder.decode(Egemaps.Configuration.self, from: json), level: .functionals)
+            case .egemapsLLD:
+                return try Egemaps(decoder.decode(Egemaps.Configuration.self, from: json), level: .lowLevelDescriptors)
             }
+        }
+
+        /// The CSV beside the .npy files, rows in input order, read back from what was written.
+        private func writeTable(_ egemaps: Egemaps, _ outcomes: [FeatureExport.Outcome]) throws {
+            var clips: [(file: String, duration: Double, features: FeatureMatrix)] = []
+            for outcome in outcomes {
+                guard case .success = outcome.result, let kept = outcome.kept else { continue }
+                clips.append((outcome.input, kept.duration, kept.features))
+            }
+            let path = (out as NSString).appendingPathComponent(type.rawValue + ".csv")
+            try EgemapsTable.write(clips, level: egemaps.level, to: path)
+            FileHandle.standardError.write(Data("\(path): \(clips.count) clip(s)\n".utf8))
         }
 
         func validate() throws {
@@ -89,7 +108,8 @@ extension Exp {
             ProcessMemory.retainFreedMemory()
             let extractor = try self.extractor()
             let outcomes = try FeatureExport.run(inputs: files, outputDirectory: out, extractor: extractor,
-                                                 offset: offset, duration: duration)
+                                                 offset: offset, duration: duration, keep: extractor is Egemaps)
+            if let egemaps = extractor as? Egemaps { try writeTable(egemaps, outcomes) }
             var failed = 0, report = ""
             for outcome in outcomes {
                 switch outcome.result {

@@ -62,3 +62,8 @@ extension Spectrogram.Configuration: ComponentConfiguration {
     /// STFT and decibel options.
     public static var options: [OptionInfo] { SpectralOptionDocs.options(CodingKeys.self) }
 }
+
+extension Egemaps.Configuration: ComponentConfiguration {
+    /// `sample_rate` only: the parameter set is fixed by eGeMAPS v02.
+    public static var options: [OptionInfo] { SpectralOptionDocs.options(CodingKeys.self) }
+}

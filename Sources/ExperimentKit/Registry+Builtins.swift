@@ -13,6 +13,8 @@ extension Registries {
             "mfcc": Registration(MFCC.Configuration.self, "Mel-frequency cepstral coefficients, [T, n_mfcc] (librosa.feature.mfcc)") { config, _ in try MFCC(config) },
             "logmel": Registration(LogMel.Configuration.self, "Log-power mel spectrogram, [T, n_mels] (librosa power_to_db of melspectrogram)") { config, _ in try LogMel(config) },
             "spectrogram": Registration(Spectrogram.Configuration.self, "STFT magnitude or power, [T, n_fft/2 + 1] (librosa.stft)") { config, _ in try Spectrogram(config) },
+            "egemaps": Registration(Egemaps.Configuration.self, "eGeMAPS v02 functionals, [1, 88] (openSMILE 2.6 eGeMAPSv02)") { config, _ in try Egemaps(config, level: .functionals) },
+            "egemaps_lld": Registration(Egemaps.Configuration.self, "eGeMAPS v02 low-level descriptors, [T, 25] (openSMILE 2.6 eGeMAPSv02)") { config, _ in try Egemaps(config, level: .lowLevelDescriptors) },
         ]))
         registries.install(Registry<any CorpusSource, Void>(kind: .corpus, [
             "ravdess": Registration(RavdessSource.Configuration.self, "RAVDESS speech/song, labels from file names") { config, _ in RavdessSource(config) },

@@ -5,7 +5,7 @@ import Testing
 
 @Suite struct BuiltinsTests {
     @Test func featureTypesAreRegistered() {
-        #expect(Registries.builtins.features.names == ["logmel", "mfcc", "spectrogram"])
+        #expect(Registries.builtins.features.names == ["egemaps", "egemaps_lld", "logmel", "mfcc", "spectrogram"])
     }
 
     /// Every listed option of every built-in type is accepted at its default, and every accepted key is listed.
