@@ -65,3 +65,9 @@ public final class TransformerEncoder: Layer {
         layers.reversed().reduce(norm?.backward(outputGradient) ?? outputGradient) { $1.backward($0) }
     }
 }
+
+extension TransformerEncoder: StochasticLayer {
+    public func reseed(_ seed: UInt64) {
+        for (index, layer) in layers.enumerated() { layer.reseed(derivedSeed(seed, index)) }
+    }
+}

@@ -184,3 +184,7 @@ extension Tensor {
         return Tensor(shape: lhs.shape, storage: sum)
     }
 }
+
+extension TransformerEncoderLayer: StochasticLayer {
+    public func reseed(_ seed: UInt64) { reseedGenerators(seed) }
+}

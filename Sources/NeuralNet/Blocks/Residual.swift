@@ -136,3 +136,11 @@ public final class Residual: Layer {
         }
     }
 }
+
+extension Residual: StochasticLayer {
+    public func reseed(_ seed: UInt64) {
+        for (index, layer) in layers.enumerated() {
+            (layer as? any StochasticLayer)?.reseed(derivedSeed(seed, index))
+        }
+    }
+}

@@ -129,30 +129,5 @@ public protocol StochasticLayer: Layer {
 /// Derives the seed of part `index` of a composite layer from the composite's seed (SplitMix64-style mixing, so
 /// neighbouring indices give unrelated streams).
 func derivedSeed(_ seed: UInt64, _ index: Int) -> UInt64 {
-    var z = seed &+ UInt64(index &+ 1) &* 0x9E37_79B9_7F4A_7C15
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
-}
-
-extension Dropout: StochasticLayer {
-    public func reseed(_ seed: UInt64) { generator = RandomGenerator(seed: seed) }
-}
-
-extension TransformerEncoderLayer: StochasticLayer {
-    public func reseed(_ seed: UInt64) { reseedGenerators(seed) }
-}
-
-extension TransformerEncoder: StochasticLayer {
-    public func reseed(_ seed: UInt64) {
-        for (index, layer) in layers.enumerated() { layer.reseed(derivedSeed(seed, index)) }
-    }
-}
-
-extension Residual: StochasticLayer {
-    public func reseed(_ seed: UInt64) {
-        for (index, layer) in layers.enumerated() {
-            (layer as? any StochasticLayer)?.reseed(derivedSeed(seed, index))
-        }
-    }
+    RandomGenerator.splitMix64Finalizer(seed &+ UInt64(index &+ 1) &* 0x9E37_79B9_7F4A_7C15)
 }

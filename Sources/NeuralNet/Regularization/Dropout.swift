@@ -77,3 +77,7 @@ public final class Dropout: Layer {
         return Tensor(shape: outputGradient.shape, storage: dx)
     }
 }
+
+extension Dropout: StochasticLayer {
+    public func reseed(_ seed: UInt64) { generator = RandomGenerator(seed: seed) }
+}

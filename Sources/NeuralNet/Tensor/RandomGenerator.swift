@@ -14,12 +14,17 @@ public struct RandomGenerator: RandomNumberGenerator, Codable, Sendable, Equatab
         var words: [UInt64] = []
         for _ in 0..<4 {
             splitMix &+= 0x9E37_79B9_7F4A_7C15
-            var z = splitMix
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            words.append(z ^ (z >> 31))
+            words.append(Self.splitMix64Finalizer(splitMix))
         }
         state = words
+    }
+
+    /// SplitMix64's output mixing of one counter value (also used to derive unrelated seeds from one seed).
+    static func splitMix64Finalizer(_ x: UInt64) -> UInt64 {
+        var z = x
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
     }
 
     /// The next 64 random bits.
