@@ -23,7 +23,8 @@ public struct ExperimentSpec: Sendable {
     public var metrics: [ComponentSpec]
     /// `sweep`, kept as written: its grammar belongs to the sweep expansion, which runs before validation.
     public var sweep: SpecNode?
-    /// Everything above resolved, with defaults: hashed into the run id and written with each run.
+    /// Everything above resolved, with defaults: hashed into the run id and written with each run. A layer option
+    /// written `classes` stays `classes` here: the run resolves it from its corpus (after `labels`).
     public var resolved: ResolvedSpec
 
     /// The top-level keys a spec may have, in the order specs are written (`extends` is consumed by the loader).
@@ -52,7 +53,8 @@ public struct ExperimentSpec: Sendable {
 
     /// Loads `file` (with its `extends` chain), applies `overrides` in order (to the tree with defaults written out,
     /// see `withDefaults`), and validates every section against
-    /// `registries`; `classCount` replaces `units: classes` in the model.
+    /// `registries`; `classCount` replaces `units: classes` in the layers built for shape checks (`layers`), while
+    /// `resolved` keeps the word, since a run counts its classes from the data.
     ///
     /// - Throws: `SpecErrors` with every problem of the file, not only the first.
     public static func load(file: String, overrides: [Override] = [], registries: Registries, classCount: Int,

@@ -208,10 +208,14 @@ struct SpecReader {
         var resolved: [(ComponentSpec, ResolvedComponent)] = []
         var failed = false
         for (index, item) in items.enumerated() {
-            let item = substituteClasses ? replacingClasses(in: item) : item
+            let symbolic = substituteClasses ? Self.classesKeys(in: item) : []
+            let item = symbolic.isEmpty ? item : replacingClasses(in: item)
             let result = try collector.capture {
                 let spec = try ComponentSpec(node: item, path: SpecPath.index(path, index), kind: kind)
-                return (spec, try registries.catalog(kind).resolve(spec))
+                var resolved = try registries.catalog(kind).resolve(spec)
+                // The count comes from the data at run time: the resolved spec (and so the run id) keeps the word.
+                for key in symbolic where resolved.options[key] != nil { resolved.options[key] = .string("classes") }
+                return (spec, resolved)
             }
             if let result { resolved.append(result) } else { failed = true }
         }
@@ -229,6 +233,14 @@ struct SpecReader {
             } else {
                 first[spec.type] = index
             }
+        }
+    }
+
+    /// The keys of `node` whose value is the plain scalar `classes`.
+    static func classesKeys(in node: SpecNode) -> [String] {
+        (node.entries ?? []).compactMap { entry in
+            guard case .scalar("classes", isString: false) = entry.value.content else { return nil }
+            return entry.key
         }
     }
 

@@ -176,6 +176,7 @@ public enum Experiment {
         }
         try session.update {
             $0.dataFingerprint = fingerprint(corpus)
+            $0.classes = classNames
             $0.split = SplitMembership(train: split.train.map { relativePath(corpus.clips[$0], in: corpus) },
                                        validation: split.validation.map { relativePath(corpus.clips[$0], in: corpus) },
                                        test: split.test.map { relativePath(corpus.clips[$0], in: corpus) })

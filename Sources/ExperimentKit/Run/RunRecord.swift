@@ -95,6 +95,8 @@ public struct RunRecord: Codable, Sendable, Equatable {
     public var dataFingerprint: String?
     /// Clips per split side.
     public var split: SplitMembership?
+    /// The class names the model was trained with, in output order (after `labels` mapping).
+    public var classes: [String]?
     /// Epochs completed and checkpointed.
     public var epochsCompleted: Int
     /// Epoch of `checkpoints/best.safetensors`.
@@ -105,7 +107,7 @@ public struct RunRecord: Codable, Sendable, Equatable {
     public var timings: RunTimings
 
     enum CodingKeys: String, CodingKey {
-        case id, name, status, error, seed, threads, host, blas, split, resumes, timings
+        case id, name, status, error, seed, threads, host, blas, split, classes, resumes, timings
         case schemaVersion = "schema_version"
         case expVersion = "exp_version"
         case gitCommit = "git_commit"
