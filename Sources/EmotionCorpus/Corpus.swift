@@ -31,9 +31,12 @@ public struct Corpus: Sendable, Equatable, Codable {
     public var classes: [String]
     /// Files the scan left out under `on_bad_file: skip`.
     public var skipped: [SkippedFile]
+    /// Clips left out by a label mapping (`relabelled`, `restricted`), counted per label (after renaming).
+    public var dropped: [String: Int]
 
     /// Creates a corpus; every clip label must be listed in `classes`.
-    public init(name: String, root: String, clips: [Clip], classes: [String], skipped: [SkippedFile] = []) {
+    public init(name: String, root: String, clips: [Clip], classes: [String], skipped: [SkippedFile] = [],
+                dropped: [String: Int] = [:]) {
         let known = Set(classes)
         precondition(known.count == classes.count, "Corpus classes contain duplicates: \(classes)")
         if let stray = clips.first(where: { !known.contains($0.label) }) {
@@ -44,7 +47,26 @@ public struct Corpus: Sendable, Equatable, Codable {
         self.clips = clips
         self.classes = classes
         self.skipped = skipped
+        self.dropped = dropped
     }
+
+    public enum CodingKeys: String, CodingKey, CaseIterable {
+        case name, root, clips, classes, skipped, dropped
+    }
+
+    /// Decodes a corpus; `dropped` may be absent (corpora recorded before label mappings existed).
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        name = try container.decode(String.self, forKey: .name)
+        root = try container.decode(String.self, forKey: .root)
+        clips = try container.decode([Clip].self, forKey: .clips)
+        classes = try container.decode([String].self, forKey: .classes)
+        skipped = try container.decode([SkippedFile].self, forKey: .skipped)
+        dropped = try container.decodeIfPresent([String: Int].self, forKey: .dropped) ?? [:]
+    }
+
+    /// Number of clips left out by label mappings.
+    public var droppedCount: Int { dropped.values.reduce(0, +) }
 
     /// Number of skipped files.
     public var skippedCount: Int { skipped.count }

@@ -2,6 +2,13 @@
 public enum CorpusError: Error, CustomStringConvertible, Equatable, Sendable {
     /// A file name that is not a valid RAVDESS name.
     case badRavdessName(path: String, reason: String)
+    /// A file name that does not follow the naming rule of `corpus` (e.g. `crema_d`, `emodb`); `reason` names the
+    /// field and its value, `expected` shows the rule and an example.
+    case badFileName(corpus: String, path: String, reason: String, expected: String)
+    /// A label mapping (`labels: {map, keep}`) that names labels the corpus does not have.
+    case labels(reason: String)
+    /// Corpora that cannot be combined into one (repeated names, an empty list).
+    case combination(reason: String)
     /// A file that exists but could not be decoded as audio (or hashed).
     case unreadableFile(path: String, reason: String)
     /// The corpus root (directory or manifest) does not exist or is not what the corpus kind expects.
@@ -21,6 +28,12 @@ public enum CorpusError: Error, CustomStringConvertible, Equatable, Sendable {
         switch self {
         case .badRavdessName(let path, let reason):
             return "\(path): not a RAVDESS file name (\(reason)); expected MM-VV-EE-II-SS-RR-AA.wav, e.g. 03-01-06-01-02-01-12.wav"
+        case .badFileName(let corpus, let path, let reason, let expected):
+            return "\(path): not a \(corpus) file name (\(reason)); expected \(expected)"
+        case .labels(let reason):
+            return "labels: \(reason)"
+        case .combination(let reason):
+            return "data: \(reason)"
         case .unreadableFile(let path, let reason):
             return "\(path): unreadable audio file (\(reason))"
         case .badRoot(let path, let reason):

@@ -118,3 +118,40 @@ extension ManifestSplit.Configuration: ComponentConfiguration {
     /// No options: the manifest's `split` column decides.
     public static var options: [OptionInfo] { [] }
 }
+
+extension NamedCorpusConfiguration: ComponentConfiguration {
+    /// `root`, `name`, `on_bad_file` (the EmoDB, SAVEE, TESS and EMOVO readers).
+    public static var options: [OptionInfo] {
+        [.required("root", "path", example: "data/emodb", "Corpus directory as distributed (see docs/corpora.md)"),
+         .optional("name", "string or null", "Corpus name; null uses the reader's type (emodb, savee, tess, emovo)"),
+         onBadFileOption]
+    }
+}
+
+extension CremaDSource.Configuration: ComponentConfiguration {
+    /// `root`, `name`, `demographics`, `on_bad_file`.
+    public static var options: [OptionInfo] {
+        [.required("root", "path", example: "data/crema-d", "Folder holding AudioWAV/, or the audio folder itself"),
+         .optional("name", "string or null", "Corpus name; null uses crema_d"),
+         .optional("demographics", "path or null", "VideoDemographics.csv; null looks in the root and its parent"),
+         onBadFileOption]
+    }
+}
+
+extension CorpusHoldoutSplit.Configuration: ComponentConfiguration, Validatable {
+    /// `test`, `validation`, `validation_fraction`, `validation_count`, `balance_gender`, `seed`.
+    public static var options: [OptionInfo] {
+        [.required("test", "corpus name", example: "emodb", "The corpus held out whole for test"),
+         .optional("validation", "corpus name or null", "A corpus held out whole for validation"),
+         .optional("validation_fraction", "float in [0, 1)", "Share of training speakers drawn for validation"),
+         .optional("validation_count", "int >= 0 or null", "Training speakers drawn for validation (overrides the fraction)"),
+         .optional("balance_gender", "bool", "Draw validation speakers gender-balanced"),
+         .optional("seed", "int", "Seed of the validation draw")]
+    }
+
+    /// Fraction in [0, 1), count >= 0.
+    public func validate() -> [ValueIssue] {
+        [ValueIssue.inHalfOpen(validationFraction, 0..<1, key: CodingKeys.validationFraction),
+         validationCount.flatMap { ValueIssue.atLeast($0, 0, key: CodingKeys.validationCount) }].compactMap { $0 }
+    }
+}

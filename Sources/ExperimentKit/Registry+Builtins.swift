@@ -20,6 +20,11 @@ extension Registries {
             "ravdess": Registration(RavdessSource.Configuration.self, "RAVDESS speech/song, labels from file names") { config, _ in RavdessSource(config) },
             "manifest": Registration(ManifestSource.Configuration.self, "Clips listed in a CSV manifest") { config, _ in ManifestSource(config) },
             "folders": Registration(FolderSource.Configuration.self, "One folder per class") { config, _ in FolderSource(config) },
+            "crema_d": Registration(CremaDSource.Configuration.self, "CREMA-D, labels from file names, genders from VideoDemographics.csv") { config, _ in CremaDSource(config) },
+            "emodb": Registration(NamedCorpusConfiguration.self, "Berlin EmoDB, labels from file names") { config, _ in EmoDBSource(config) },
+            "savee": Registration(NamedCorpusConfiguration.self, "SAVEE, speaker folders and emotion prefixes") { config, _ in SaveeSource(config) },
+            "tess": Registration(NamedCorpusConfiguration.self, "TESS, labels from file names") { config, _ in TessSource(config) },
+            "emovo": Registration(NamedCorpusConfiguration.self, "EMOVO, labels from file names") { config, _ in EmovoSource(config) },
         ]))
         registries.install(Registry<any Split, Void>(kind: .split, [
             "speaker_holdout": Registration(SpeakerHoldoutSplit.Configuration.self, "Hold out whole speakers for test and validation") { config, _ in SpeakerHoldoutSplit(config) },
@@ -27,6 +32,7 @@ extension Registries {
             "loso": Registration(LeaveOneSpeakerOutSplit.Configuration.self, "Leave one speaker out") { config, _ in LeaveOneSpeakerOutSplit(config) },
             "random": Registration(RandomSplit.Configuration.self, "Random clips (not speaker-independent)") { config, _ in RandomSplit(config) },
             "statement_holdout": Registration(StatementHoldoutSplit.Configuration.self, "Hold out one RAVDESS statement") { config, _ in StatementHoldoutSplit(config) },
+            "corpus_holdout": Registration(CorpusHoldoutSplit.Configuration.self, "Hold out one whole corpus of several for test") { config, _ in CorpusHoldoutSplit(config) },
             "manifest": Registration(ManifestSplit.Configuration.self, "The manifest's split column") { config, _ in ManifestSplit(config) },
         ]))
         registries.install(Registry<AugmentationStep, Void>(kind: .augmentation, [

@@ -89,8 +89,8 @@ import Testing
     }
 
     @Test func registeredNames() {
-        #expect(Registries.builtins.corpora.names == ["folders", "manifest", "ravdess"])
-        #expect(Registries.builtins.splits.names == ["loso", "manifest", "random", "speaker_holdout", "speaker_kfold", "statement_holdout"])
+        #expect(Registries.builtins.corpora.names == ["crema_d", "emodb", "emovo", "folders", "manifest", "ravdess", "savee", "tess"])
+        #expect(Registries.builtins.splits.names == ["corpus_holdout", "loso", "manifest", "random", "speaker_holdout", "speaker_kfold", "statement_holdout"])
     }
 
     @Test func theIssueExampleDataAndSplitValidate() throws {

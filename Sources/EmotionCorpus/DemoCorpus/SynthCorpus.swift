@@ -106,7 +106,7 @@ public enum DemoCorpus {
 }
 
 /// Collects per-clip failures and the finished count from concurrent workers.
-private final class SynthOutcome: @unchecked Sendable {
+final class SynthOutcome: @unchecked Sendable {
     private let lock = NSLock()
     private var errors: [Int: Error] = [:]
     private var finished = 0
