@@ -16,6 +16,7 @@ struct Exp: AsyncParsableCommand {
             DataCommand.self,
             Bench.self,
             Run.self,
+            Evaluate.self,
             Show.self,
             Predict.self,
             Sweep.self,

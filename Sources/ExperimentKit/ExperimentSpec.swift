@@ -5,8 +5,15 @@ public struct ExperimentSpec: Sendable {
     public var file: String
     /// The merged tree (after `extends` and overrides), as validated.
     public var tree: SpecNode
-    /// `data.corpus` with the corpus's own options (the `DataOptions` keys removed).
-    public var corpus: ComponentSpec
+    /// `data.corpus` with the corpus's own options (the `DataOptions` keys removed); the first of `corpora`.
+    public var corpus: ComponentSpec { corpora[0] }
+    /// Every corpus read: `data.corpus`, or each of `data.corpora` in order.
+    public var corpora: [ComponentSpec]
+    /// Whether `data` lists its corpora (`corpora:` or a bare list): clips are then combined with speakers
+    /// namespaced by corpus (`emodb/03`), even for a list of one.
+    public var combinesCorpora: Bool { resolved.data.corpora != nil }
+    /// `evaluate`: the corpora the trained run is scored on after training, in order.
+    public var evaluate: [EvaluationTarget]
     /// `features`.
     public var features: ComponentSpec
     /// `augment`, in order.
@@ -28,8 +35,8 @@ public struct ExperimentSpec: Sendable {
     public var resolved: ResolvedSpec
 
     /// The top-level keys a spec may have, in the order specs are written (`extends` is consumed by the loader).
-    public static let sectionKeys = ["name", "seed", "data", "features", "augment", "model", "optimizer", "schedule",
-                                     "training", "split", "metrics", "sweep"]
+    public static let sectionKeys = ["name", "seed", "data", "labels", "features", "augment", "model", "optimizer",
+                                     "schedule", "training", "split", "metrics", "evaluate", "sweep"]
 
     /// Longest experiment name accepted: the run id adds a hash to it, and both must fit a 255-byte file name.
     public static let maxNameLength = 100
@@ -77,7 +84,8 @@ public struct ExperimentSpec: Sendable {
         let sections = try reader.read()
         self.file = file
         self.tree = tree
-        self.corpus = sections.corpus
+        self.corpora = sections.corpora
+        self.evaluate = sections.evaluate
         self.features = sections.features
         self.augment = sections.augment
         self.layers = sections.layers

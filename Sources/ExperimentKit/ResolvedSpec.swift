@@ -24,6 +24,9 @@ public struct ResolvedSpec: Sendable, Equatable, Codable {
     public var training: TrainingOptions
     /// The train/validation/test split.
     public var split: ResolvedComponent
+    /// `labels`: the renaming and class selection applied to every corpus, or nil (left out of the JSON, so specs
+    /// without it keep their run ids).
+    public var labels: LabelOptions?
     /// The metrics reported.
     public var metrics: [ResolvedComponent]
 
@@ -80,35 +83,73 @@ public struct RunID: Sendable, Hashable, CustomStringConvertible {
     public var description: String { "\(slug)-\(hash)" }
 }
 
-/// `data` resolved: the corpus (type in `corpus`) and the clip preparation options, encoded flat as in YAML.
+/// `data` resolved: the corpus (type in `corpus`) and the clip preparation options, encoded flat as in YAML; or,
+/// for several corpora, `corpora: [{corpus: …}, …]` beside the shared options.
 public struct ResolvedData: Sendable, Equatable, Codable {
-    /// The corpus type and its options.
+    /// The corpus type and its options (the first of `corpora` when there are several).
     public var corpus: ResolvedComponent
+    /// Every corpus of `data.corpora`, in order, or nil for the single-corpus form `data: {corpus: …}`.
+    public var corpora: [ResolvedComponent]?
     /// Sample rate, duration, normalisation.
     public var options: DataOptions
 
-    /// Creates resolved data options.
+    /// Creates resolved data options for one corpus.
     public init(corpus: ResolvedComponent, options: DataOptions) {
         self.corpus = corpus
         self.options = options
     }
 
+    /// Creates resolved data options for the list form (`corpora`, at least one).
+    public init(corpora: [ResolvedComponent], options: DataOptions) {
+        precondition(!corpora.isEmpty, "ResolvedData needs at least one corpus")
+        self.corpus = corpora[0]
+        self.corpora = corpora
+        self.options = options
+    }
+
+    /// Every corpus read, in order: `corpora`, or the one `corpus`.
+    public var allCorpora: [ResolvedComponent] { corpora ?? [corpus] }
+
     public init(from decoder: any Decoder) throws {
-        options = try DataOptions(from: decoder)
+        let options = try DataOptions(from: decoder)
         var object = try [String: JSONValue](from: decoder)
+        if case .array(let items)? = object["corpora"] {
+            let list = try items.map { item -> ResolvedComponent in
+                guard case .object(var entry) = item, case .string(let type)? = entry.removeValue(forKey: "corpus") else {
+                    throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath,
+                                                            debugDescription: "each of data.corpora needs a string 'corpus'"))
+                }
+                return ResolvedComponent(type: type, options: entry)
+            }
+            guard !list.isEmpty else {
+                throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "data.corpora is empty"))
+            }
+            self.init(corpora: list, options: options)
+            return
+        }
         guard case .string(let type)? = object.removeValue(forKey: "corpus") else {
             throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "data needs a string 'corpus'"))
         }
         for key in DataOptions.acceptedKeys { object.removeValue(forKey: key) }
-        corpus = ResolvedComponent(type: type, options: object)
+        self.init(corpus: ResolvedComponent(type: type, options: object), options: options)
     }
 
     public func encode(to encoder: any Encoder) throws {
         guard case .object(let own) = try JSONValue(encoding: options) else {
             preconditionFailure("DataOptions must encode as a keyed container")
         }
-        var object = corpus.options.merging(own) { _, own in own }
-        object["corpus"] = .string(corpus.type)
+        var object: [String: JSONValue]
+        if let corpora {
+            object = own
+            object["corpora"] = .array(corpora.map { entry in
+                var fields = entry.options
+                fields["corpus"] = .string(entry.type)
+                return .object(fields)
+            })
+        } else {
+            object = corpus.options.merging(own) { _, own in own }
+            object["corpus"] = .string(corpus.type)
+        }
         try object.encode(to: encoder)
     }
 }

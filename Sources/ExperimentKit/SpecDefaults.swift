@@ -46,7 +46,7 @@ extension ExperimentSpec {
         }
         let here = Defaults.location
         var data = value("data") ?? Defaults.emptyMapping
-        if var dataEntries = data.isNull ? [] : data.entries, !dataEntries.contains(where: { $0.key == "corpus" }) {
+        if var dataEntries = data.isNull ? [] : data.entries, !dataEntries.contains(where: { $0.key == "corpus" || $0.key == "corpora" }) {
             dataEntries.append(SpecNode.Entry(key: "corpus", keyLocation: here, value: .plain(Defaults.corpus, at: here)))
             data = SpecNode(.mapping(dataEntries), at: data.location)
         }

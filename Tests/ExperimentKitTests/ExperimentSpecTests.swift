@@ -88,7 +88,7 @@ import Testing
         let messages = specMessages { _ = try spec(yaml) }
         #expect(messages == [
             "exp.yaml:2:7: seed: seed must be >= 0. Received: seed=-3",
-            "exp.yaml:3:1: optimiser: unknown key 'optimiser'. Valid keys: augment, data, features, metrics, model, name, optimizer, schedule, seed, split, sweep, training. Did you mean 'optimizer'?",
+            "exp.yaml:3:1: optimiser: unknown key 'optimiser'. Valid keys: augment, data, evaluate, features, labels, metrics, model, name, optimizer, schedule, seed, split, sweep, training. Did you mean 'optimizer'?",
             "exp.yaml:4:38: data.sample_rate: sample_rate must be > 0. Received: sample_rate=0",
             "exp.yaml:4:41: data.roots: unknown key 'roots' for corpus type 'ravdess'. Valid keys: corpus, duration, normalize, root, sample_rate, speaker_normalization, trim_db. Did you mean 'root'?",
             "exp.yaml:5:18: features.type: unknown feature type 'mfc'. Known feature types: mfcc. Did you mean 'mfcc'?",

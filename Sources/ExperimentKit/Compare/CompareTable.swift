@@ -120,8 +120,13 @@ public struct CompareTable: Sendable {
         return ["run", "status", "created"] + metricColumns(runs) + shown
     }
 
+    /// The default metrics any run has, then `eval.<corpus>.uar` of every evaluated corpus (sorted).
     static func metricColumns(_ runs: [RunRow]) -> [String] {
-        defaultMetrics.filter { key in runs.contains { $0.metrics[key] != nil } }
+        var evaluated = Set<String>()
+        for run in runs {
+            evaluated.formUnion(run.metrics.keys.filter { $0.hasPrefix("eval.") && $0.hasSuffix(".uar") })
+        }
+        return defaultMetrics.filter { key in runs.contains { $0.metrics[key] != nil } } + evaluated.sorted()
     }
 
     /// Mean and sample standard deviation (ddof = 1, as pandas), 0 for a single value.

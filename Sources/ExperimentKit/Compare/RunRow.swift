@@ -4,7 +4,8 @@ import Yams
 /// One run as `exp compare` sees it: attributes, flattened parameters and metrics, read from its directory.
 ///
 /// Keys are dotted paths: parameters come from the resolved `spec.yaml` (`optimizer.learning_rate`,
-/// `model.layers[4].units`), metrics from `metrics.json` (`test.uar`, `test.accuracy`, `test.f1.angry`) and
+/// `model.layers[4].units`), metrics from `metrics.json` (`test.uar`, `test.accuracy`, `test.f1.angry`), from each
+/// `eval/<corpus>/metrics.json` under `eval.<corpus>.` (`eval.emodb.uar`, `eval.emodb.left_out`) and
 /// `history.jsonl` (`val.best_uar`, `val.best_loss`, `train.last_loss`), attributes from `run.json` (`status`,
 /// `created`, `duration`, `name`, `id`, `run`, `epochs`).
 public struct RunRow: Sendable {
@@ -75,6 +76,12 @@ public struct RunRow: Sendable {
                 add(test, prefix: "test", to: &row.metrics)
             } else {
                 notes.append("metrics.json is not valid")
+            }
+        }
+        for entry in CorpusEvaluator.stored(in: directory) {
+            add(entry.metrics, prefix: "eval.\(entry.name)", to: &row.metrics)
+            if let evaluation = entry.evaluation {
+                row.metrics["eval.\(entry.name).left_out"] = Double(evaluation.leftOutCount)
             }
         }
         do {

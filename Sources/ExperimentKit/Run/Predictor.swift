@@ -32,11 +32,13 @@ public final class Predictor {
     private let statistics: NormalizationStats
     private let frames: Int
 
-    /// Loads `kind` of the run at `run`, rebuilding the network with `components`.
+    /// Loads `kind` of the run at `run`, rebuilding the network with `components`; features go through
+    /// `featureCache` when given (the cache `exp run` uses), else are extracted every time.
     /// - Throws: `RunError.readFailed` for a checkpoint without the run metadata or with data options a spec could
     ///   not hold (or a sample rate other than the feature extractor's); `CheckpointError` for a corrupt or
     ///   mismatching file.
-    public init(run: URL, checkpoint kind: CheckpointKind = .best, components: any ExperimentComponents) throws {
+    public init(run: URL, checkpoint kind: CheckpointKind = .best, components: any ExperimentComponents,
+                featureCache: FeatureCache? = nil) throws {
         let url = RunDirectory(existing: run).checkpoint(kind)
         let metadata = try Checkpoint.read(url).metadata
         func field<T: Decodable>(_ key: String, _ type: T.Type) throws -> T {
@@ -58,7 +60,7 @@ public final class Predictor {
         if let problem = Self.problem(with: data, extractorSampleRate: extractor.sampleRate) {
             throw RunError.readFailed(path: url.path, reason: "checkpoint metadata 'exp.data' is invalid: \(problem)")
         }
-        store = FeatureStore(cache: nil, extractor: extractor,
+        store = FeatureStore(cache: featureCache, extractor: extractor,
                              loader: ClipLoader(sampleRate: data.sampleRate, duration: data.duration,
                                                 normalization: LoudnessNormalization(rawValue: data.normalize) ?? .none,
                                                 trimDB: data.trimDB.map(Float.init)),
@@ -107,15 +109,31 @@ public final class Predictor {
             matrices = try SpeakerNormalization.apply(matrices, speakers: speakers ?? files.map { _ in "" },
                                                       paths: files)
         }
-        return matrices.map { matrix in
-            let batch = Batch.collate([0], features: [statistics.apply(matrix)], labels: [0], frames: frames)
-            let logits = model.forward(Tensor(shape: batch.shape, storage: batch.features), lengths: batch.lengths,
-                                       mode: .inference)
-            let top = logits.storage.max() ?? 0
-            let exponentials = logits.storage.map { exp(Double($0 - top)) }
-            let total = exponentials.reduce(0, +)
-            return exponentials.map { $0 / total }
+        return matrices.map(classify)
+    }
+
+    /// Softmax probabilities `[K]` of the clips at `scored` (indices into `clips`), in that order. A run trained
+    /// with per-speaker normalisation standardises each clip with the statistics of all of `clips` of its speaker
+    /// (`Clip.speaker`), whichever are scored, so that choosing clips by label never shifts the statistics.
+    /// - Throws: `AudioError` (or the store's error) naming a file that cannot be read; the speaker normalisation's
+    ///   error for a clip without a speaker.
+    public func probabilities(of clips: [Clip], scoring scored: [Int]) throws -> [[Double]] {
+        var matrices = try store.features(for: clips).features
+        if speakerNormalization {
+            matrices = try SpeakerNormalization.apply(matrices, speakers: clips.map(\.speaker), paths: clips.map(\.path))
         }
+        return scored.map { classify(matrices[$0]) }
+    }
+
+    /// The class probabilities of one clip's features (before the training-set standardisation).
+    private func classify(_ matrix: FeatureMatrix) -> [Double] {
+        let batch = Batch.collate([0], features: [statistics.apply(matrix)], labels: [0], frames: frames)
+        let logits = model.forward(Tensor(shape: batch.shape, storage: batch.features), lengths: batch.lengths,
+                                   mode: .inference)
+        let top = logits.storage.max() ?? 0
+        let exponentials = logits.storage.map { exp(Double($0 - top)) }
+        let total = exponentials.reduce(0, +)
+        return exponentials.map { $0 / total }
     }
 
     /// One prediction from several runs (the seeds or folds of a sweep): the mean of their class probabilities,

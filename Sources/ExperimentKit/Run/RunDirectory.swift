@@ -58,6 +58,22 @@ public struct RunDirectory: Sendable, Equatable {
     public func checkpoint(_ kind: CheckpointKind) -> URL {
         checkpoints.appendingPathComponent("\(kind.rawValue).safetensors")
     }
+    /// `eval/`: one folder per corpus the run was evaluated on (`exp evaluate`, a spec's `evaluate:` list).
+    public var evaluations: URL { url.appendingPathComponent("eval") }
+
+    /// `eval/<corpus>/`, created (without following symlinks) if needed.
+    /// - Throws: `RunError.outsideRunsRoot` for a name that is not one plain path component or a symlinked
+    ///   folder; `RunError.writeFailed`.
+    public func evaluation(_ corpus: String) throws -> URL {
+        guard Self.isPlainComponent(corpus) else {
+            throw RunError.outsideRunsRoot(path: evaluations.path + "/" + corpus, root: root.path)
+        }
+        let folder = evaluations.appendingPathComponent(corpus)
+        try Self.makeRealDirectory(evaluations, root: root)
+        try Self.makeRealDirectory(folder, root: root)
+        return folder
+    }
+
     /// `.claim/`: exists while a process owns the run.
     public var claim: URL { url.appendingPathComponent(".claim") }
 

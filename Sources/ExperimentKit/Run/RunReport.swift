@@ -55,7 +55,33 @@ public enum RunReport {
             lines.append("")
             lines += table(metrics, selection: selection)
         }
+        lines += evaluationLines(url, selection: selection)
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// One line per corpus of `eval/` (the selected metrics, clips scored and left out, classes missing), then
+    /// each corpus's per-class table and confusion matrix.
+    static func evaluationLines(_ url: URL, selection: MetricSelection) -> [String] {
+        let stored = CorpusEvaluator.stored(in: url)
+        guard !stored.isEmpty else { return [] }
+        var lines = ["", "cross-corpus evaluation (eval/<corpus>/metrics.json)"]
+        let width = max(10, (stored.map(\.name.count).max() ?? 0) + 2)
+        for entry in stored {
+            let line = "  " + entry.name.padding(toLength: width, withPad: " ", startingAt: 0)
+                + selection.describe(entry.metrics) + "  (\(entry.metrics.count) clips"
+            guard let evaluation = entry.evaluation else {
+                lines.append(line + ")")
+                continue
+            }
+            let details = CorpusEvaluator.summary(evaluation, entry.metrics)
+            lines.append(line + (details.firstIndex(of: ";").map { String(details[$0...]) } ?? ")"))
+        }
+        for entry in stored {
+            lines.append("")
+            lines.append("eval/\(entry.name)")
+            lines += table(entry.metrics, selection: selection).dropFirst(2).map { $0 }
+        }
+        return lines
     }
 
     /// The run's `metrics:` selection from its resolved `spec.yaml`; every metric if the file has no readable list.

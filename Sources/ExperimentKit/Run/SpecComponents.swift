@@ -19,8 +19,19 @@ public struct SpecComponents: ExperimentComponents {
         self.classCount = classCount
     }
 
+    /// The corpus of `data`, or the corpora of `data.corpora` combined (speakers namespaced by corpus, each clip
+    /// tagged with its corpus), then relabelled by `labels`.
     public func makeCorpus() throws -> Corpus {
-        try registries.corpora.make(spec.corpus).load()
+        let corpora = try spec.corpora.map { try registries.corpora.make($0).load() }
+        let corpus = spec.combinesCorpora ? try Corpus.combined(corpora) : corpora[0]
+        return try Self.relabel(corpus, with: spec.resolved.labels)
+    }
+
+    /// `corpus` renamed and restricted by `labels` (`Corpus.relabelled`), or unchanged without them.
+    /// - Throws: `CorpusError.labels` for a mapping the corpus cannot take.
+    public static func relabel(_ corpus: Corpus, with labels: LabelOptions?) throws -> Corpus {
+        guard let labels else { return corpus }
+        return try corpus.relabelled(map: labels.map, keep: labels.keep)
     }
 
     public func makeFeatureExtractor() throws -> any FeatureExtractor {

@@ -39,6 +39,10 @@ public struct ExperimentTrialRunner: TrialRunner, @unchecked Sendable {
         do {
             let components = SpecComponents(spec: trial.spec, registries: registries, classCount: classCount)
             let result = try Experiment.run(trial.spec.resolved, components: components, options: options)
+            if result.status == .completed {
+                CorpusEvaluator.evaluateMissing(trial.spec.evaluate, run: result.directory, registries: registries,
+                                                options: options)
+            }
             let status = SweepManifest.Status(result.status)
             return result.skipped ? .doneElsewhere(status) : .finished(status)
         } catch RunError.claimedByOther {

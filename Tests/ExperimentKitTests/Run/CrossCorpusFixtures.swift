@@ -12,15 +12,16 @@ enum CrossCorpusFixtures {
     }
 
     /// Writes `<directory>/<name>.csv` listing the demo clips whose actor is in `actors` and whose label is in
-    /// `labels` (all labels when nil), with speakers prefixed by `speakerPrefix`; returns the manifest path.
+    /// `labels` (all labels when nil), with speakers prefixed by `speakerPrefix` (or all named `speaker`);
+    /// returns the manifest path.
     static func manifest(_ name: String, in directory: URL, actors: Set<String>, labels: Set<String>? = nil,
-                         speakerPrefix: String = "s") throws -> String {
+                         speakerPrefix: String = "s", speaker: String? = nil) throws -> String {
         let clips = try demo.get().clips.filter { clip in
             actors.contains(clip.speaker ?? "") && (labels?.contains(clip.label) ?? true)
         }
         var lines = ["path,label,speaker,gender"]
         for clip in clips {
-            lines.append("\(clip.path),\(clip.label),\(speakerPrefix)\(clip.speaker ?? ""),\(clip.gender?.rawValue ?? "")")
+            lines.append("\(clip.path),\(clip.label),\(speaker ?? speakerPrefix + (clip.speaker ?? "")),\(clip.gender?.rawValue ?? "")")
         }
         let url = directory.appendingPathComponent("\(name).csv")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
