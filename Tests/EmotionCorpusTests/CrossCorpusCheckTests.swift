@@ -106,3 +106,27 @@ import Testing
         #expect(again.classes == ["low"])
     }
 }
+
+@Suite struct NamedCorpusNameTests {
+    @Test func theNameOptionRenamesTheCorpusAndItsSpeakerNamespace() throws {
+        let root = try CorpusFixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        _ = try DemoCorpus.write(.emodb, to: "\(root)/a", configuration: CrossCorpusCheckTests.tiny)
+        var other = CrossCorpusCheckTests.tiny
+        other.seed = 8
+        _ = try DemoCorpus.write(.emodb, to: "\(root)/b", configuration: other)
+        _ = try DemoCorpus.write(.emodb, to: "\(root)/copy", configuration: CrossCorpusCheckTests.tiny)
+        let first = try EmoDBSource(.init(root: "\(root)/a")).load()
+        let second = try EmoDBSource(.init(root: "\(root)/b", name: "emodb_copy")).load()
+        #expect(second.name == "emodb_copy")
+        let both = try Corpus.combined([first, second])
+        #expect(both.speakers == ["emodb/03", "emodb/08", "emodb_copy/03", "emodb_copy/08"])
+        let split = try CorpusHoldoutSplit(.init(test: "emodb_copy")).apply(to: both)
+        #expect(split.testSpeakers == ["emodb_copy/03", "emodb_copy/08"] && split.validation.isEmpty)
+        #expect(split.train.count == 4 && split.test.count == 4 && split.excluded.isEmpty)
+        // A byte-identical copy of a training corpus cannot be a test corpus: its clips are left out.
+        let copy = try EmoDBSource(.init(root: "\(root)/copy", name: "copy")).load()
+        let leaky = try CorpusHoldoutSplit(.init(test: "copy")).apply(to: try Corpus.combined([first, copy]))
+        #expect(leaky.test.isEmpty && leaky.excluded.count == 4 && leaky.train.count == 4)
+    }
+}
