@@ -16,7 +16,8 @@ extension Corpus {
     /// Clips keep their corpus order (the order of `corpora`, then each corpus's own path order); skipped files
     /// are concatenated and label-mapping counts summed. The name is the corpus names joined by `+`; the root is
     /// the deepest directory holding every corpus root. A list of one corpus is also tagged and namespaced, so a
-    /// run's clip records look the same whether it reads one corpus or several.
+    /// run's clip records look the same whether it reads one corpus or several. A `corpus` attribute a clip
+    /// already had (a manifest column of that name) is replaced by the name of the corpus it is read from.
     ///
     /// - Throws: `CorpusError.combination` for an empty list, or two corpora with one name (rename one with
     ///   its reader's `name` option).
@@ -26,10 +27,6 @@ extension Corpus {
         for corpus in corpora where !names.insert(corpus.name).inserted {
             throw CorpusError.combination(reason: "corpus name '\(corpus.name)' appears twice; give one of them " +
                                           "another name")
-        }
-        if let nested = corpora.first(where: { $0.corpusNames.count > 0 }) {
-            throw CorpusError.combination(reason: "corpus '\(nested.name)' is already a combination of " +
-                                          nested.corpusNames.joined(separator: ", "))
         }
         var clips: [Clip] = []
         var dropped: [String: Int] = [:]

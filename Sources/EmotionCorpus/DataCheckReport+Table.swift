@@ -16,6 +16,16 @@ extension DataCheckReport {
         grid.append(["total", ""] + classTotals.map(String.init) + [String(clipCount)])
         lines += DataCheckReport.align(grid, leftColumns: 2)
         lines.append("")
+        if let corpora {
+            lines.append("Clips per corpus × \(corpus == RavdessSource.kind ? "emotion" : "label")")
+            var rows: [[String]] = [["corpus", "root", "speakers"] + classes + ["total", "unreadable"]]
+            for row in corpora {
+                rows.append([row.name, row.root, String(row.speakerCount)] + row.classTotals.map(String.init)
+                            + [String(row.clipCount), String(row.unreadableCount)])
+            }
+            lines += DataCheckReport.align(rows, leftColumns: 2)
+            lines.append("")
+        }
         func values(_ counts: [ValueCount], unit: String) -> String {
             counts.isEmpty ? "-" : counts.map { "\($0.value)\(unit): \($0.count)" }.joined(separator: ", ")
         }

@@ -40,6 +40,22 @@ public struct DataCheckReport: Sendable, Equatable, Codable {
         public var max: Double
     }
 
+    /// One corpus of several checked together (`run(corpora:)`).
+    public struct CorpusRow: Sendable, Equatable, Codable {
+        /// The corpus name (the speaker namespace).
+        public var name: String
+        /// Directory or manifest read.
+        public var root: String
+        /// Readable clips.
+        public var clipCount: Int
+        /// Distinct speakers.
+        public var speakerCount: Int
+        /// Clips per label in the union's `DataCheckReport.classes` order.
+        public var classTotals: [Int]
+        /// Malformed or undecodable files of this corpus.
+        public var unreadableCount: Int
+    }
+
     /// Corpus name (`ravdess`, the manifest name, the folder name).
     public var corpus: String
     /// Directory or manifest read.
@@ -64,12 +80,45 @@ public struct DataCheckReport: Sendable, Equatable, Codable {
     public var unreadable: [SkippedFile]
     /// Groups of byte-identical files (same SHA-256), each sorted, paths relative to `root` when inside it.
     public var duplicates: [[String]]
+    /// For several corpora checked together, one row per corpus (the rest of the report is their union, with
+    /// speakers namespaced `corpus/speaker`); `nil` for a single corpus.
+    public var corpora: [CorpusRow]?
 
     /// Checks the corpus read by `source` (bad files are skipped and listed, whatever the source's policy).
     /// Files are probed and hashed on all cores.
     /// - Throws: `CorpusError` when the corpus cannot be read at all.
     public static func run(_ source: any CorpusSource) throws -> DataCheckReport {
-        let corpus = try source.load()
+        run(try source.load())
+    }
+
+    /// Checks several corpora as one (`Corpus.combined`): the union's report plus one `CorpusRow` per corpus.
+    /// A list of one corpus gives that corpus's plain report.
+    /// - Throws: `CorpusError.combination` for corpora that cannot be combined (an empty list, a repeated name).
+    public static func run(corpora: [Corpus]) throws -> DataCheckReport {
+        if corpora.count == 1 { return run(corpora[0]) }
+        let union = try Corpus.combined(corpora)
+        let (report, readable) = check(union)
+        var result = report
+        result.corpora = corpora.map { corpus in
+            let clips = readable.filter { $0.corpus == corpus.name }
+            let index = Dictionary(uniqueKeysWithValues: union.classes.enumerated().map { ($1, $0) })
+            var totals = [Int](repeating: 0, count: union.classes.count)
+            for clip in clips { if let label = index[clip.label] { totals[label] += 1 } }
+            let failedAtCheck = union.clips.filter { $0.corpus == corpus.name }.count - clips.count
+            return CorpusRow(name: corpus.name, root: corpus.root, clipCount: clips.count,
+                             speakerCount: Set(clips.compactMap(\.speaker)).count, classTotals: totals,
+                             unreadableCount: corpus.skipped.count + failedAtCheck)
+        }
+        return result
+    }
+
+    /// Checks an already loaded corpus: the files it skipped are listed with those found unreadable now.
+    public static func run(_ corpus: Corpus) -> DataCheckReport {
+        check(corpus).report
+    }
+
+    /// The report and the clips that were readable.
+    static func check(_ corpus: Corpus) -> (report: DataCheckReport, readable: [Clip]) {
         let count = corpus.clips.count
         let results = ResultBox(count: count)
         DispatchQueue.concurrentPerform(iterations: count) { index in
@@ -124,7 +173,7 @@ public struct DataCheckReport: Sendable, Equatable, Codable {
         }
         let duplicates = Dictionary(grouping: infos, by: \.hash).values.filter { $0.count > 1 }
             .map { $0.map { relative($0.clip.path) }.sorted() }.sorted { $0[0] < $1[0] }
-        return DataCheckReport(
+        let report = DataCheckReport(
             corpus: corpus.name, root: corpus.root, clipCount: infos.count, classes: corpus.classes,
             speakers: speakerRows, classTotals: totals,
             sampleRates: tally(infos.map { String($0.info.sampleRate) }, numeric: true),
@@ -132,7 +181,8 @@ public struct DataCheckReport: Sendable, Equatable, Codable {
             formats: tally(infos.map(\.info.format), numeric: false), durations: durations,
             unreadable: unreadable.map { SkippedFile(path: relative($0.path), reason: $0.reason) }
                 .sorted { $0.path < $1.path },
-            duplicates: duplicates)
+            duplicates: duplicates, corpora: nil)
+        return (report, infos.map(\.clip))
     }
 
     /// The report as sorted, pretty-printed JSON with snake_case keys (`clip_count`, `sample_rates`, …), as the

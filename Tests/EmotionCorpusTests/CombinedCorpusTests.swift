@@ -29,16 +29,18 @@ import Testing
         #expect(part.clips.count == 6 && part.classes == all.classes && part.root == "/mem/emodb")
     }
 
-    @Test func refusesRepeatedNamesEmptyListsAndNesting() throws {
+    @Test func refusesRepeatedNamesAndEmptyListsAndRetagsClips() throws {
         let one = CorpusLabelTests.corpus("emodb", [("angry", 1)])
         #expect(throws: CorpusError.combination(reason: "corpus name 'emodb' appears twice; give one of them another name")) {
             try Corpus.combined([one, one])
         }
         #expect(throws: CorpusError.combination(reason: "the list of corpora is empty")) { try Corpus.combined([]) }
-        let pair = try Corpus.combined([one, CorpusLabelTests.corpus("tess", [("angry", 1)])])
-        #expect(throws: CorpusError.combination(reason: "corpus 'emodb+tess' is already a combination of emodb, tess")) {
-            try Corpus.combined([pair])
-        }
+        // A manifest column named `corpus` is replaced by the corpus the clip is read from.
+        var manifest = CorpusLabelTests.corpus("mine", [("angry", 2)])
+        manifest.clips[0].attributes["corpus"] = "tess"
+        let pair = try Corpus.combined([one, manifest])
+        #expect(pair.corpusNames == ["emodb", "mine"])
+        #expect(pair.clips.map(\.speaker) == ["emodb/01", "mine/01", "mine/02"])
     }
 
     @Test func corpusHoldoutTestsOnTheWholeCorpusWithoutSpeakerLeak() throws {

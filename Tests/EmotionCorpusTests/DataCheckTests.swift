@@ -81,7 +81,7 @@ import Testing
         #expect(report.clipCount == 1 && report.speakers.map(\.speaker) == [nil])
         #expect(report.table().contains("(none)   -           1      1"))
         #expect(throws: CorpusError.badRoot(path: root, reason:
-            "unknown corpus kind 'crema'. Please provide one of: ravdess, manifest, folders")) {
+            "unknown corpus kind 'crema'. Please provide one of: ravdess, manifest, folders, crema_d, emodb, savee, tess, emovo")) {
             try CorpusDetection.source(path: root, kind: "crema")
         }
     }

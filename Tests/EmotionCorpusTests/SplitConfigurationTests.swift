@@ -22,6 +22,25 @@ import Testing
         #expect(try decode(ManifestSource.Configuration.self, #"{"path": "m.csv"}"#) == .init(path: "m.csv"))
     }
 
+    @Test func crossCorpusConfigurationsDecodeWithDefaults() throws {
+        #expect(try decode(CorpusHoldoutSplit.Configuration.self, #"{"test": "emodb"}"#)
+            == .init(test: "emodb", validation: nil, validationFraction: 0, validationCount: nil, balanceGender: true, seed: 0))
+        #expect(try decode(CorpusHoldoutSplit.Configuration.self,
+                           #"{"test": "tess", "validation_count": 3, "balance_gender": false, "seed": 4}"#)
+            == .init(test: "tess", validationCount: 3, balanceGender: false, seed: 4))
+        #expect(throws: DecodingError.self) { try decode(CorpusHoldoutSplit.Configuration.self, #"{"validation": "x"}"#) }
+        #expect(CorpusHoldoutSplit.Configuration.CodingKeys.allCases.map(\.stringValue) ==
+            ["test", "validation", "seed", "validation_fraction", "validation_count", "balance_gender"])
+        #expect(try decode(NamedCorpusConfiguration.self, #"{"root": "d"}"#) == .init(root: "d", name: nil, onBadFile: .skip))
+        #expect(try decode(NamedCorpusConfiguration.self, #"{"root": "d", "name": "emodb_16k", "on_bad_file": "fail"}"#)
+            == .init(root: "d", name: "emodb_16k", onBadFile: .fail))
+        #expect(try decode(CremaDSource.Configuration.self, #"{"root": "c", "demographics": "c/demo.csv"}"#)
+            == .init(root: "c", demographics: "c/demo.csv"))
+        #expect(CremaDSource.Configuration.CodingKeys.allCases.map(\.stringValue) == ["root", "name", "demographics", "on_bad_file"])
+        #expect([CremaDSource.kind, EmoDBSource.kind, SaveeSource.kind, TessSource.kind, EmovoSource.kind, CorpusHoldoutSplit.kind]
+            == ["crema_d", "emodb", "savee", "tess", "emovo", "corpus_holdout"])
+    }
+
     @Test func codingKeysListEveryOption() {
         #expect(RandomSplit.Configuration.CodingKeys.allCases.map(\.stringValue) ==
             ["test_fraction", "validation_fraction", "seed"])
