@@ -1,5 +1,6 @@
 import ArgumentParser
 import EmotionCorpus
+import ExperimentKit
 import Foundation
 
 extension Exp {
@@ -19,30 +20,54 @@ enum CorpusKind: String, ExpressibleByArgument, CaseIterable {
 }
 
 extension Exp.DataCommand {
-    /// `exp data check DIR`: counts, formats, durations, unreadable files and duplicates of a corpus.
+    /// `exp data check DIR...` or `exp data check --spec SPEC`: counts, formats, durations, unreadable files and
+    /// duplicates of a corpus, or of several corpora (each, and their union with namespaced speakers).
     struct Check: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Report counts per speaker × emotion, sample rates, channels, durations, unreadable files " +
-                "and exact duplicates of a corpus.")
+                "and exact duplicates of a corpus.",
+            discussion: """
+                Several paths, or a spec whose data lists several corpora (--spec), are checked together: one \
+                row per corpus, then the union with speakers namespaced by corpus (emodb/03), as a run reads them.
+                """)
 
-        @Argument(help: "Corpus directory (or manifest CSV for --corpus manifest).")
-        var path: String
+        @Argument(help: "Corpus directories (or manifest CSVs for --corpus manifest).")
+        var paths: [String] = []
 
         @Option(help: "Corpus kind: ravdess, manifest or folders (default: detected from the layout).")
         var corpus: CorpusKind?
+
+        @Option(help: "Check the corpora of this experiment spec's data section instead of paths.")
+        var spec: String?
 
         @Flag(help: "Print the report as JSON instead of a table.")
         var json = false
 
         func validate() throws {
-            guard FileManager.default.fileExists(atPath: path) else {
+            guard paths.isEmpty != (spec == nil) else {
+                throw ValidationError("Please provide either corpus paths or --spec, not both.")
+            }
+            for path in paths + [spec].compactMap({ $0 }) where !FileManager.default.fileExists(atPath: path) {
                 throw ValidationError("No such file or directory: \(path)")
             }
         }
 
         func run() async throws {
-            let source = try CorpusDetection.source(path: path, kind: corpus?.rawValue)
-            let report = try DataCheckReport.run(source)
+            let corpora: [Corpus]
+            if let spec {
+                let registries = RegistryScope.current
+                let loaded: ExperimentSpec
+                do {
+                    loaded = try ExperimentSpec.load(file: spec, registries: registries, classCount: Emotion.allCases.count)
+                } catch let errors as SpecErrors {
+                    FileHandle.standardError.write(Data("\(errors)\n".utf8))
+                    throw ExitCode.validationFailure
+                }
+                corpora = try loaded.corpora.map { try registries.corpora.make($0).load() }
+            } else {
+                corpora = try paths.map { try CorpusDetection.source(path: $0, kind: corpus?.rawValue).load() }
+            }
+            let report = try DataCheckReport.run(corpora: corpora)
             print(json ? try report.json() : report.table(), terminator: json ? "\n" : "")
         }
     }

@@ -19,7 +19,7 @@ public struct CorpusEvaluation: Codable, Sendable, Equatable {
     public var missingClasses: [String]
     /// Clips left out because the model has no output for their class, per class (after the label mapping).
     public var leftOut: [String: Int]
-    /// Clips the label mapping's `keep` dropped, per class.
+    /// Clips the evaluation entry's own `labels.keep` dropped, per class.
     public var droppedByLabels: [String: Int]
     /// Files the corpus reader skipped (malformed names, undecodable audio).
     public var skippedFiles: Int
@@ -72,7 +72,7 @@ public enum CorpusEvaluator {
             throw RunError.invalid("corpus '\(name)' cannot name eval/\(name) (\(problem)); give the corpus a name "
                                    + "(name=… or 'name:' in its file)")
         }
-        let corpus = try SpecComponents.relabel(loaded, with: target.labels ?? spec.resolved.labels)
+        let corpus = try relabel(loaded, target: target.labels, run: spec.resolved.labels)
         let classes = predictor.classNames
         let index = Dictionary(uniqueKeysWithValues: classes.enumerated().map { ($1, $0) })
         let scored = corpus.clips.indices.filter { index[corpus.clips[$0].label] != nil }
@@ -99,6 +99,21 @@ public enum CorpusEvaluator {
         // metrics.json last: its presence marks a finished evaluation (`exp run` reruns only missing ones).
         try AtomicFile.writeJSON(metrics, to: output.appendingPathComponent("metrics.json"))
         return (evaluation, metrics)
+    }
+
+    /// `corpus` with the evaluation's labels: the entry's own `labels` as given (strictly: a `map` key the corpus
+    /// lacks is an error; `keep` then drops other classes, counted in `dropped`), else the `map` of the run's
+    /// `labels` for the classes this corpus has. The run's `keep` is not applied: it already shaped the model's
+    /// classes, and clips outside them are left out and counted by the evaluation itself.
+    /// - Throws: `CorpusError.labels` for an entry's mapping the corpus cannot take.
+    static func relabel(_ corpus: Corpus, target: LabelOptions?, run: LabelOptions?) throws -> Corpus {
+        if let target {
+            let renamed = try corpus.relabelled(map: target.map)
+            return target.keep.map { renamed.restricted(to: $0) } ?? renamed
+        }
+        guard let run else { return corpus }
+        let present = Set(corpus.classes)
+        return try corpus.relabelled(map: run.map.filter { present.contains($0.key) })
     }
 
     /// Runs each of a spec's `evaluate` entries that has no `eval/<name>/metrics.json` yet in the completed run

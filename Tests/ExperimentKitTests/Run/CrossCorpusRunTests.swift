@@ -78,6 +78,20 @@ import Testing
         #expect(again == metrics)
     }
 
+    @Test func evaluationTakesTheRunsMapForClassesTheCorpusHasAndAnEntrysLabelsStrictly() throws {
+        let clips = [Clip(path: "/c/1.wav", label: "neutral", speaker: "1"), Clip(path: "/c/2.wav", label: "sad", speaker: "1"),
+                     Clip(path: "/c/3.wav", label: "boredom", speaker: "1")]
+        let corpus = Corpus(name: "c", root: "/c", clips: clips, classes: ["neutral", "sad", "boredom"])
+        let run = LabelOptions(map: ["calm": "neutral", "boredom": "neutral"], keep: ["neutral", "angry"])
+        let inherited = try CorpusEvaluator.relabel(corpus, target: nil, run: run)
+        #expect(inherited.clips.map(\.label) == ["neutral", "sad", "neutral"], "calm is absent; keep is not applied")
+        let own = try CorpusEvaluator.relabel(corpus, target: LabelOptions(keep: ["sad"]), run: run)
+        #expect(own.clips.map(\.label) == ["sad"] && own.dropped == ["neutral": 1, "boredom": 1])
+        #expect(throws: CorpusError.self) {
+            try CorpusEvaluator.relabel(corpus, target: LabelOptions(map: ["calm": "neutral"]), run: nil)
+        }
+    }
+
     @Test func aCorpusWithoutTheModelsClassesIsAnError() throws {
         let base = try makeTemporaryDirectory("exp-cross-none")
         defer { try? FileManager.default.removeItem(at: base) }
