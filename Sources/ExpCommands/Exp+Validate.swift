@@ -44,7 +44,9 @@ extension Exp {
                     let spec = try ExperimentSpec.load(file: file, overrides: overrides, registries: registries,
                                                        classCount: classes)
                     let model = try spec.buildModel(registries: registries, inputShape: spec.inputShape(registries: registries))
-                    print("\(file): valid\n\(spec.resolved.summary)\n\n\(model.summary())\n")
+                    let evaluate = spec.evaluate.isEmpty ? "" : "\nevaluate   "
+                        + spec.evaluate.map { "\($0.corpus.type)" + ($0.name.map { " as \($0)" } ?? "") }.joined(separator: ", ")
+                    print("\(file): valid\n\(spec.resolved.summary)\(evaluate)\n\n\(model.summary())\n")
                 } catch let errors as SpecErrors {
                     failed += 1
                     let count = errors.errors.count

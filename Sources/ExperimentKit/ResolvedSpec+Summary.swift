@@ -10,8 +10,9 @@ extension ResolvedSpec {
             "name       \(name)",
             "run id     \(runID)",
             "seed       \(seed)",
-            "data       \(describe(data.corpus)) sample_rate=\(data.options.sampleRate) duration=\(data.options.duration) "
-                + "normalize=\(data.options.normalize)",
+            "data       \(data.allCorpora.map(describe).joined(separator: " + ")) sample_rate=\(data.options.sampleRate) "
+                + "duration=\(data.options.duration) normalize=\(data.options.normalize)",
+            "labels     \(labelsSummary)",
             "features   \(describe(features))",
             "augment    \(augment.isEmpty ? "none" : augment.map(describe).joined(separator: ", "))",
             "model      \(model.layers.count) layer\(model.layers.count == 1 ? "" : "s")",
@@ -27,5 +28,16 @@ extension ResolvedSpec {
             "metrics    \(metrics.map(describe).joined(separator: ", "))",
         ]
         return lines.joined(separator: "\n")
+    }
+
+    /// `map=calm->neutral keep=neutral,angry`, or how the corpus names its classes when there is no `labels`.
+    private var labelsSummary: String {
+        guard let labels else { return "as the corpus names them" }
+        var parts: [String] = []
+        if !labels.map.isEmpty {
+            parts.append("map=" + labels.map.sorted { $0.key < $1.key }.map { "\($0.key)->\($0.value)" }.joined(separator: ","))
+        }
+        if let keep = labels.keep { parts.append("keep=" + keep.joined(separator: ",")) }
+        return parts.joined(separator: " ")
     }
 }
