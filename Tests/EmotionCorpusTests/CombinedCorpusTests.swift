@@ -86,5 +86,15 @@ import Testing
             "draw training speakers")) {
             try CorpusHoldoutSplit(.init(test: "emodb", validation: "emovo", validationFraction: 0.5)).apply(to: all)
         }
+        var anonymous = CorpusLabelTests.corpus("mine", [("angry", 2)])
+        for index in anonymous.clips.indices { anonymous.clips[index].speaker = nil }
+        let noSpeakers = try Corpus.combined([anonymous, CorpusLabelTests.corpus("emodb", [("angry", 2)])])
+        #expect(throws: CorpusError.invalidSplit(split: "corpus_holdout", reason:
+            "the training corpora mine have no speakers to draw validation from; name a validation corpus instead")) {
+            try CorpusHoldoutSplit(.init(test: "emodb", validationFraction: 0.2)).apply(to: noSpeakers)
+        }
+        // Without validation, a speakerless training corpus is fine.
+        let plain = try CorpusHoldoutSplit(.init(test: "emodb")).apply(to: noSpeakers)
+        #expect(plain.train.count == 2 && plain.test.count == 2)
     }
 }

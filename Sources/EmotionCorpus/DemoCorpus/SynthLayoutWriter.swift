@@ -4,7 +4,8 @@ import Foundation
 extension DemoCorpus {
     /// What to synthesise in a corpus layout: a few speakers, a few takes per class, short mono files.
     public struct LayoutConfiguration: Sendable, Equatable {
-        /// Speakers, taken in `SynthLayout.speakers` order (1 … that count; default 2).
+        /// Speakers, taken in `SynthLayout.speakers` order (1 … that count, and at most 12 of one gender, the
+        /// synthesiser's voices; default 2).
         public var speakerCount: Int
         /// Takes per speaker and class, 1 … `SynthLayout.maximumTakes` (default 2).
         public var takes: Int

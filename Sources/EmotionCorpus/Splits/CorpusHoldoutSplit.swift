@@ -100,6 +100,10 @@ public struct CorpusHoldoutSplit: Split {
             }
             let total = orders.map(\.count).reduce(0, +)
             let wanted = c.validationCount ?? SpeakerPartition.count(c.validationFraction, of: total)
+            if total == 0 && wanted > 0 {
+                throw fail("the training corpora \(training.joined(separator: ", ")) have no speakers to draw " +
+                           "validation from; name a validation corpus instead")
+            }
             guard wanted < total || wanted == 0 else {
                 throw fail("\(wanted) validation speakers leave no training speaker out of the \(total) speakers " +
                            "of \(training.joined(separator: ", "))")
