@@ -14,9 +14,17 @@ extension Exp {
     }
 }
 
-/// The corpus kinds `exp data check --corpus` accepts.
-enum CorpusKind: String, ExpressibleByArgument, CaseIterable {
-    case ravdess, manifest, folders
+/// The corpus kinds `exp data check --corpus` accepts: every kind `CorpusDetection` reads.
+struct CorpusKind: ExpressibleByArgument {
+    /// The reader type, one of `CorpusDetection.kinds`.
+    let rawValue: String
+
+    init?(argument: String) {
+        guard CorpusDetection.kinds.contains(argument) else { return nil }
+        rawValue = argument
+    }
+
+    static var allValueStrings: [String] { CorpusDetection.kinds }
 }
 
 extension Exp.DataCommand {
@@ -34,7 +42,7 @@ extension Exp.DataCommand {
         @Argument(help: "Corpus directories (or manifest CSVs for --corpus manifest).")
         var paths: [String] = []
 
-        @Option(help: "Corpus kind: ravdess, manifest or folders (default: detected from the layout).")
+        @Option(help: "Corpus kind: \(CorpusDetection.kinds.joined(separator: ", ")) (default: detected from the layout).")
         var corpus: CorpusKind?
 
         @Option(help: "Check the corpora of this experiment spec's data section instead of paths.")

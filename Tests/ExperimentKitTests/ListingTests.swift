@@ -34,7 +34,7 @@ import Testing
         #expect(lines[1] == "run id     \(resolved.runID)")
         #expect(lines.contains("data       ravdess(root=data/ravdess) sample_rate=16000 duration=3.0 normalize=peak"))
         #expect(lines.contains("model      4 layers"))
-        #expect(lines.contains("  [3]  dense(activation=softmax, units=8)"))
+        #expect(lines.contains("  [3]  dense(activation=softmax, units=classes)"))
         #expect(lines.contains("  early_stopping  monitor=val_uar patience=10 min_delta=0.0"))
         #expect(lines.last == "metrics    accuracy, uar")
     }

@@ -47,6 +47,7 @@ import TestSupport
         record.dataFingerprint = String(repeating: "f", count: 64)
         record.split = SplitMembership(train: ["a.wav"], validation: ["b.wav"], test: ["c.wav"])
         record.bestEpoch = 3
+        record.classes = ["neutral", "angry"]
         record.timings.ended = Date()
         record.blas = .current
         let schema = try Self.schema("run.schema.json")
@@ -56,6 +57,16 @@ import TestSupport
         let blas = (schema["properties"] as? [String: Any])?["blas"] as? [String: Any]
         let choosers = ((blas?["properties"] as? [String: Any])?["chosen_by"] as? [String: Any])?["enum"]
         #expect((choosers as? [String])?.sorted() == ["exp", "openblas", "user"])
+    }
+
+    @Test func evaluationRecordMatchesItsSchema() throws {
+        let evaluation = CorpusEvaluation(corpus: "emovo", type: "emovo", root: "data/emovo", checkpoint: "average",
+                                          classes: ["neutral", "angry"], missingClasses: ["angry"],
+                                          leftOut: ["surprised": 2], droppedByLabels: [:], skippedFiles: 1, evaluated: 12)
+        let schema = try Self.schema("evaluation.schema.json")
+        Self.check(try Self.object(evaluation), against: schema, path: "evaluation")
+        let kinds = ((schema["properties"] as? [String: Any])?["checkpoint"] as? [String: Any])?["enum"] as? [String]
+        #expect(kinds?.sorted() == [CheckpointKind.average, .best, .last].map(\.rawValue).sorted())
     }
 
     @Test func metricsMatchTheirSchema() throws {
