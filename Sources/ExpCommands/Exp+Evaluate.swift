@@ -40,7 +40,7 @@ extension Exp {
             let registries = RegistryScope.current
             let directory = try RunLocator.locate(runReference, runsRoot: RunOptions.runsRoot(option: runsDirectory))
             guard try RunRecord.read(RunDirectory(existing: directory).record)?.status == .completed else {
-                throw ValidationError("\(directory.path) is not a completed run; train it to the end first.")
+                throw RunError.invalid("\(directory.path) is not a completed run: train it to the end first (exp run)")
             }
             let targets: [EvaluationTarget]
             do {

@@ -18,7 +18,7 @@ extension Exp {
         @Argument(help: "Spec files, then overrides (key=value, +key=value, ++key=value, ~key).")
         var arguments: [String] = []
 
-        @Option(help: "Class count that 'units: classes' resolves to.")
+        @Option(help: "Class count used for 'units: classes' in the shape check (a run counts the classes of its data; the resolved spec keeps 'classes').")
         var classes: Int = Emotion.allCases.count
 
         var specs: [String] { arguments.filter { !Override.looksLikeOverride($0) } }

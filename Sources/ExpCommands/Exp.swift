@@ -6,8 +6,8 @@ struct Exp: AsyncParsableCommand {
         commandName: "exp",
         abstract: "Speech emotion recognition experiments: features, training, sweeps and comparison.",
         discussion: "Start with README.md (a five-minute tour). Reference pages: docs/specs.md (every spec key and "
-            + "default), docs/training.md, docs/sweeps.md, docs/compare.md, docs/corpora.md, docs/features.md, "
-            + "docs/plugins.md.",
+            + "default), docs/training.md, docs/sweeps.md, docs/compare.md, docs/corpora.md, docs/cross-corpus.md, "
+            + "docs/features.md, docs/plugins.md.",
         version: "0.1.0",
         subcommands: [
             Validate.self,
