@@ -60,6 +60,19 @@ import Testing
         let recalls = metrics.perClass.filter { $0.support > 0 }.map(\.recall)
         #expect(abs(metrics.uar - recalls.reduce(0, +) / Double(recalls.count)) < 1e-12)
 
+        // The same numbers through exp predict's path: one file at a time, each speaker standardised over all of
+        // its clips in the corpus (left-out classes included), scored clips picked afterwards.
+        let predictor = try Predictor(run: result.directory, checkpoint: CheckpointKind(rawValue: evaluation.checkpoint) ?? .best,
+                                      components: components)
+        let predictions = try predictor.predict(gamma.map(\.path), speakers: gamma.map { "s" + ($0.speaker ?? "") })
+        let mapped = gamma.map { $0.label == "calm" ? "neutral" : $0.label }
+        let kept = mapped.indices.filter { record.classes?.contains(mapped[$0]) == true }
+        let classes = try #require(record.classes)
+        let crossCheck = ClassificationMetrics(truth: kept.map { classes.firstIndex(of: mapped[$0]) ?? -1 },
+                                               predicted: kept.map { classes.firstIndex(of: predictions[$0].label) ?? -1 },
+                                               classNames: classes)
+        #expect(crossCheck.confusionMatrix == metrics.confusionMatrix)
+
         let row = RunRow.load(result.directory)
         #expect(row.metrics["eval.gamma.uar"] == metrics.uar)
         #expect(row.metrics["eval.gamma.left_out"] == Double(evaluation.leftOutCount))
