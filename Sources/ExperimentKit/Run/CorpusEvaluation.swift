@@ -51,12 +51,14 @@ public enum CorpusEvaluator {
     /// - Parameters:
     ///   - checkpoint: The weights scored; nil takes `average` when the run averaged checkpoints, else `best`.
     ///   - featureCache: The feature cache to read and fill, or nil.
+    ///   - corpus: `target`'s corpus when the caller has read it already (nil: it is read here).
     /// - Throws: `SpecErrors` when the run's `spec.yaml` no longer validates; `CorpusError` for the corpus or its
     ///   labels; `RunError` for a run without a checkpoint, a corpus with no clip of the model's classes, or a
     ///   failed write; audio errors naming the file.
     @discardableResult
     public static func evaluate(run: URL, target: EvaluationTarget, registries: Registries,
-                                checkpoint: CheckpointKind? = nil, featureCache: FeatureCache? = nil) throws
+                                checkpoint: CheckpointKind? = nil, featureCache: FeatureCache? = nil,
+                                corpus preloaded: Corpus? = nil) throws
         -> (evaluation: CorpusEvaluation, metrics: ClassificationMetrics) {
         let directory = RunDirectory(existing: run)
         let spec = try ExperimentSpec.load(file: directory.spec.path, registries: registries,
@@ -66,7 +68,7 @@ public enum CorpusEvaluator {
                                       components: SpecComponents(spec: spec, registries: registries,
                                                                  classCount: Emotion.allCases.count),
                                       featureCache: featureCache)
-        let loaded = try registries.corpora.make(target.corpus).load()
+        let loaded = try preloaded ?? registries.corpora.make(target.corpus).load()
         let name = target.name ?? loaded.name
         if let problem = ExperimentSpec.nameProblem(name) {
             throw RunError.invalid("corpus '\(name)' cannot name eval/\(name) (\(problem)); give the corpus a name "
@@ -117,21 +119,23 @@ public enum CorpusEvaluator {
     }
 
     /// Runs each of a spec's `evaluate` entries that has no `eval/<name>/metrics.json` yet in the completed run
-    /// at `run` (so rerunning a finished spec with a new entry scores only that one), reporting progress and
-    /// failures through `options.write`; a failing evaluation does not change the run's status.
+    /// at `run` (so rerunning a finished spec scores only entries added since; with `options.force`, all),
+    /// reporting progress and failures through `options.write`; a failing evaluation does not change the run's
+    /// status. An entry without `name` is read first to learn its corpus's name.
     public static func evaluateMissing(_ targets: [EvaluationTarget], run: URL, registries: Registries,
                                        options: RunOptions) {
         let directory = RunDirectory(existing: run)
         let label = "\(run.deletingLastPathComponent().lastPathComponent)/\(run.lastPathComponent)"
         for target in targets {
-            if let name = target.name, !options.force,
-               FileManager.default.fileExists(atPath: directory.evaluations.appendingPathComponent(name)
-                   .appendingPathComponent("metrics.json").path) {
-                continue
-            }
             do {
+                let corpus = target.name == nil ? try registries.corpora.make(target.corpus).load() : nil
+                let name = target.name ?? corpus?.name ?? ""
+                if !options.force, FileManager.default.fileExists(
+                    atPath: directory.evaluations.appendingPathComponent(name).appendingPathComponent("metrics.json").path) {
+                    continue
+                }
                 let (evaluation, metrics) = try evaluate(run: run, target: target, registries: registries,
-                                                         featureCache: options.featureCache)
+                                                         featureCache: options.featureCache, corpus: corpus)
                 options.write("\(label): eval/\(evaluation.corpus): " + summary(evaluation, metrics) + "\n")
             } catch {
                 options.write("\(label): evaluation on \(target.name ?? target.corpus.type) failed: \(error)\n")

@@ -83,9 +83,16 @@ import Testing
         let report = try RunReport.render(result.directory)
         #expect(report.contains("cross-corpus evaluation") && report.contains("missing classes: angry"))
 
-        // A second pass finds nothing missing for named entries; an unnamed one is scored again to the same result.
+        // A second pass finds the entry scored (its name comes from the corpus) and leaves it alone; with force it
+        // scores it again, to the same numbers.
         progress = ""
+        let written = try FileManager.default.attributesOfItem(atPath: folder.appendingPathComponent("metrics.json").path)[.modificationDate] as? Date
         CorpusEvaluator.evaluateMissing(spec.evaluate, run: result.directory, registries: .builtins, options: evaluating)
+        #expect(progress.isEmpty, "\(progress)")
+        #expect(try FileManager.default.attributesOfItem(atPath: folder.appendingPathComponent("metrics.json").path)[.modificationDate] as? Date == written)
+        evaluating.force = true
+        CorpusEvaluator.evaluateMissing(spec.evaluate, run: result.directory, registries: .builtins, options: evaluating)
+        #expect(progress.contains("eval/gamma: uar "))
         let again = try JSONCoding.decoder().decode(ClassificationMetrics.self,
                                                      from: Data(contentsOf: folder.appendingPathComponent("metrics.json")))
         #expect(again == metrics)
