@@ -55,16 +55,21 @@ public enum DVCLiveFiles {
             """, to: root.appendingPathComponent("dvc.yaml"))
     }
 
+    /// Puts `value` at the path `tag` (`test/uar` → `{"test": {"uar": …}}`, `eval/emovo/uar` one level deeper).
     private static func insert(_ value: Double, at tag: String, into object: inout [String: JSONValue]) {
-        let parts = tag.split(separator: "/").map(String.init)
-        guard parts.count == 2 else {
-            object[tag] = .double(value)
+        insert(value, at: tag.split(separator: "/").map(String.init)[...], into: &object)
+    }
+
+    private static func insert(_ value: Double, at parts: ArraySlice<String>, into object: inout [String: JSONValue]) {
+        guard let first = parts.first else { return }
+        guard parts.count > 1 else {
+            object[first] = .double(value)
             return
         }
         var inner: [String: JSONValue] = [:]
-        if case .object(let existing)? = object[parts[0]] { inner = existing }
-        inner[parts[1]] = .double(value)
-        object[parts[0]] = .object(inner)
+        if case .object(let existing)? = object[first] { inner = existing }
+        insert(value, at: parts.dropFirst(), into: &inner)
+        object[first] = .object(inner)
     }
 
     static func tsvNumber(_ value: Double) -> String { "\(value)" }

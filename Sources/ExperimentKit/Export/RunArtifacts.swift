@@ -10,13 +10,17 @@ public struct RunArtifacts: Sendable {
     public var history: [EpochMetrics]
     /// `metrics.json`, once the run completed.
     public var test: ClassificationMetrics?
+    /// Each `eval/<corpus>/metrics.json` (cross-corpus evaluations), by corpus name.
+    public var evaluations: [String: ClassificationMetrics]
 
     /// Creates the bundle.
-    public init(record: RunRecord, specYAML: String?, history: [EpochMetrics], test: ClassificationMetrics?) {
+    public init(record: RunRecord, specYAML: String?, history: [EpochMetrics], test: ClassificationMetrics?,
+                evaluations: [String: ClassificationMetrics] = [:]) {
         self.record = record
         self.specYAML = specYAML
         self.history = history
         self.test = test
+        self.evaluations = evaluations
     }
 
     /// Reads the artifacts of the run at `directory`.
@@ -34,7 +38,9 @@ public struct RunArtifacts: Sendable {
             }
         }
         return RunArtifacts(record: record, specYAML: try? String(contentsOf: directory.spec, encoding: .utf8),
-                            history: try HistoryLog.read(directory.history), test: test)
+                            history: try HistoryLog.read(directory.history), test: test,
+                            evaluations: Dictionary(CorpusEvaluator.stored(in: directory.url).map { ($0.name, $0.metrics) },
+                                                    uniquingKeysWith: { first, _ in first }))
     }
 
     /// Per-epoch scalars as `(prefix/name, value)`: `train/loss`, `val/uar`, `learning_rate` ….
@@ -48,10 +54,18 @@ public struct RunArtifacts: Sendable {
         return values
     }
 
-    /// Final test scalars: `test/accuracy`, `test/uar`, `test/macro_f1` and `test/loss` when known.
+    /// Final test scalars: `test/accuracy`, `test/uar`, `test/macro_f1` and `test/loss` when known, then the same
+    /// of each cross-corpus evaluation as `eval/<corpus>/uar` …, corpora sorted.
     var testScalars: [(tag: String, value: Double)] {
-        guard let test else { return [] }
-        return [("test/accuracy", test.accuracy), ("test/uar", test.uar), ("test/macro_f1", test.macroF1)]
-            + (test.loss.map { [("test/loss", $0)] } ?? [])
+        var values = test.map { Self.finalScalars($0, prefix: "test") } ?? []
+        for (corpus, metrics) in evaluations.sorted(by: { $0.key < $1.key }) {
+            values += Self.finalScalars(metrics, prefix: "eval/\(corpus)")
+        }
+        return values
+    }
+
+    private static func finalScalars(_ metrics: ClassificationMetrics, prefix: String) -> [(tag: String, value: Double)] {
+        [("\(prefix)/accuracy", metrics.accuracy), ("\(prefix)/uar", metrics.uar), ("\(prefix)/macro_f1", metrics.macroF1)]
+            + (metrics.loss.map { [("\(prefix)/loss", $0)] } ?? [])
     }
 }

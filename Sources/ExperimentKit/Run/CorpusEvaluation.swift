@@ -39,7 +39,8 @@ public struct CorpusEvaluation: Codable, Sendable, Equatable {
 }
 
 /// Scores a trained run on another corpus with the run's own features, clip preparation, normalisation and
-/// label mapping, and writes `eval/<corpus>/metrics.json` and `evaluation.json` into the run directory.
+/// label mapping, and writes `eval/<corpus>/metrics.json` and `evaluation.json` into the run directory (and the
+/// final `eval/<corpus>/uar` … scalars into its DVCLive and TensorBoard files).
 ///
 /// A clip whose class (after the mapping) the model lacks is left out and counted; a model class the corpus lacks
 /// is listed and, having no support, is left out of UAR as in `sklearn.metrics.balanced_accuracy_score`. A run
@@ -100,6 +101,9 @@ public enum CorpusEvaluator {
         try AtomicFile.writeJSON(evaluation, to: output.appendingPathComponent("evaluation.json"))
         // metrics.json last: its presence marks a finished evaluation (`exp run` reruns only missing ones).
         try AtomicFile.writeJSON(metrics, to: output.appendingPathComponent("metrics.json"))
+        // DVCLive and TensorBoard gain eval/<corpus>/… scalars; the evaluation stands even if they cannot be
+        // rewritten (`exp export` rewrites them later).
+        try? EcosystemFiles.write(run: run)
         return (evaluation, metrics)
     }
 

@@ -73,6 +73,10 @@ import Testing
                                                classNames: classes)
         #expect(crossCheck.confusionMatrix == metrics.confusionMatrix)
 
+        let live = try JSONSerialization.jsonObject(with: Data(contentsOf: directory.url.appendingPathComponent("dvclive/metrics.json")))
+        let liveEval = ((live as? [String: Any])?["eval"] as? [String: Any])?["gamma"] as? [String: Any]
+        #expect(liveEval?["uar"] as? Double == metrics.uar, "DVCLive metrics: \(live)")
+
         let row = RunRow.load(result.directory)
         #expect(row.metrics["eval.gamma.uar"] == metrics.uar)
         #expect(row.metrics["eval.gamma.left_out"] == Double(evaluation.leftOutCount))
