@@ -4,7 +4,8 @@ import ExperimentKit
 import Foundation
 
 extension Exp {
-    /// `exp evaluate --run RUN CORPUS...`: scores a trained run on other corpora (cross-corpus evaluation).
+    /// `exp evaluate --run RUN [--run RUN...] CORPUS...`: scores trained runs on other corpora (cross-corpus
+    /// evaluation).
     struct Evaluate: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Score a trained run on other corpora; results go to eval/<corpus>/ in the run directory.",
@@ -18,8 +19,9 @@ extension Exp {
                 and `exp compare` offers eval.<corpus>.uar and the other metrics as columns.
                 """)
 
-        @Option(name: .customLong("run"), help: "A run directory, <name>/<run-id>, or an experiment name.")
-        var runReference: String
+        @Option(name: .customLong("run"),
+                help: "A run directory, <name>/<run-id>, or an experiment name; repeat to score several runs (e.g. the folds of a sweep).")
+        var runReferences: [String] = []
 
         @Option(help: "Which checkpoint: best, last or average (default: average when the run averaged checkpoints, else best).")
         var checkpoint: CheckpointKind?
@@ -31,6 +33,7 @@ extension Exp {
         var corpora: [String] = []
 
         func validate() throws {
+            guard !runReferences.isEmpty else { throw ValidationError("Please provide at least one --run.") }
             guard !corpora.isEmpty else {
                 throw ValidationError("Please provide at least one corpus (a YAML file or corpus=<type>,root=<dir>).")
             }
@@ -38,9 +41,12 @@ extension Exp {
 
         func run() throws {
             let registries = RegistryScope.current
-            let directory = try RunLocator.locate(runReference, runsRoot: RunOptions.runsRoot(option: runsDirectory))
-            guard try RunRecord.read(RunDirectory(existing: directory).record)?.status == .completed else {
-                throw RunError.invalid("\(directory.path) is not a completed run: train it to the end first (exp run)")
+            let directories = try runReferences.map { reference in
+                let directory = try RunLocator.locate(reference, runsRoot: RunOptions.runsRoot(option: runsDirectory))
+                guard try RunRecord.read(RunDirectory(existing: directory).record)?.status == .completed else {
+                    throw RunError.invalid("\(directory.path) is not a completed run: train it to the end first (exp run)")
+                }
+                return directory
             }
             let targets: [EvaluationTarget]
             do {
@@ -50,11 +56,14 @@ extension Exp {
                 throw ExitCode.validationFailure
             }
             let cache = FeatureCache(directory: FeatureCache.defaultDirectory())
-            for target in targets {
-                let (evaluation, metrics) = try CorpusEvaluator.evaluate(run: directory, target: target,
-                                                                          registries: registries,
-                                                                          checkpoint: checkpoint, featureCache: cache)
-                print("eval/\(evaluation.corpus): \(CorpusEvaluator.summary(evaluation, metrics))")
+            for directory in directories {
+                let run = "\(directory.deletingLastPathComponent().lastPathComponent)/\(directory.lastPathComponent)"
+                for target in targets {
+                    let (evaluation, metrics) = try CorpusEvaluator.evaluate(run: directory, target: target,
+                                                                              registries: registries,
+                                                                              checkpoint: checkpoint, featureCache: cache)
+                    print("\(run): eval/\(evaluation.corpus): \(CorpusEvaluator.summary(evaluation, metrics))")
+                }
             }
         }
     }

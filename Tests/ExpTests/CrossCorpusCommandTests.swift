@@ -64,7 +64,7 @@ import Testing
         // TESS's pleasant surprise ('ps', surprised) is outside the model too.
         let evaluate = try exp(["evaluate", "--run", "cross", "--runs-dir", "runs", "corpus=tess,root=tess,name=tess-yaf"])
         #expect(evaluate.status == 0, "\(evaluate.error)")
-        #expect(evaluate.output.contains("eval/tess-yaf: uar ") && evaluate.output.contains("left out 2: surprised 2"),
+        #expect(evaluate.output.contains("cross/\(id): eval/tess-yaf: uar ") && evaluate.output.contains("left out 2: surprised 2"),
                 "\(evaluate.output)")
         let tess = try JSONCoding.decoder().decode(ClassificationMetrics.self, from: Data(contentsOf:
             directory.evaluations.appendingPathComponent("tess-yaf/metrics.json")))
