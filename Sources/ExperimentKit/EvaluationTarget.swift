@@ -59,7 +59,11 @@ public struct EvaluationTarget: Sendable, Equatable {
     /// - Throws: `SpecErrors` for a bad entry or an unreadable file.
     public static func parse(argument: String, registries: Registries, loader: SpecLoader = SpecLoader()) throws
         -> EvaluationTarget {
-        if !argument.contains("="), FileManager.default.fileExists(atPath: argument) {
+        if !argument.contains("=") {
+            guard FileManager.default.fileExists(atPath: argument) else {
+                throw SpecErrors([.unreadable(file: argument, reason: "no such file; a corpus argument is a YAML file "
+                    + "or corpus=<type>,<option>=<value>,… (e.g. corpus=emodb,root=data/emodb)")])
+            }
             return try EvaluationTarget(node: loader.load(file: argument), path: "(corpus)", registries: registries)
         }
         let location = SourceLocation(file: "argument '\(argument)'", line: 1, column: 1)

@@ -111,6 +111,14 @@ import Testing
         #expect(target.corpus.type == "manifest" && target.name == "cee")
         #expect(target.corpus.options["path"]?.scalarText == "data/c.csv")
         #expect(throws: SpecErrors.self) { try EvaluationTarget.parse(argument: "corpus=manifest,path", registries: .builtins) }
+        #expect {
+            try EvaluationTarget.parse(argument: "no-such-corpus.yaml", registries: .builtins)
+        } throws: { "\($0)".contains("no-such-corpus.yaml: cannot read spec: no such file") }
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("exp-corpus-\(getpid()).yaml")
+        defer { try? FileManager.default.removeItem(at: file) }
+        try "corpus: manifest\npath: c.csv\nname: cee\nlabels: {keep: [angry]}\n".write(to: file, atomically: true, encoding: .utf8)
+        let fromFile = try EvaluationTarget.parse(argument: file.path, registries: .builtins)
+        #expect(fromFile.name == "cee" && fromFile.labels == LabelOptions(keep: ["angry"]))
         do {
             _ = try EvaluationTarget.parse(argument: "corpus=manifest,path=c.csv,rot=x", registries: .builtins)
             Issue.record("an unknown reader option must be rejected")
