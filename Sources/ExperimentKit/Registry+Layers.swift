@@ -38,6 +38,8 @@ extension Registries {
             [MaxPool2D(config)] },
         "avgpool2d": Registration(Pooling2DConfiguration.self, "Mean over windows of frames × bins, [T, F, C] → [T', F', C]") { config, _ in
             [AveragePool2D(config)] },
+        "batchnorm": Registration(BatchNorm2DOptions.self, "Batch normalization of each channel of a [T, C] sequence (padding left out) or a [C] vector") { config, context in
+            [BatchNorm(BatchNorm.Configuration(featureCount: context.inputShape.last ?? 0, momentum: Float(config.momentum), epsilon: Float(config.epsilon)))] },
         "batchnorm2d": Registration(BatchNorm2DOptions.self, "Batch normalization of each channel of a [T, F, C] map") { config, context in
             [BatchNorm2D(featureCount: context.inputShape.last ?? 0, momentum: Float(config.momentum), epsilon: Float(config.epsilon))] },
         "expand_channels": Registration(EmptyConfiguration.self, "[T, F] → [T, F, 1], features as a one-channel map") { _, _ in

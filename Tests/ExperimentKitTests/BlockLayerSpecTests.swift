@@ -44,6 +44,33 @@ import Testing
         #expect(model.forward(batch, lengths: [20, 9], mode: .inference).shape == [2, 4])
     }
 
+    @Test func batchNormGluesAConv1DStackAndLeavesPaddingOut() throws {
+        let spec = try spec("""
+                - {type: conv1d, filters: 6, kernel_size: 3}
+                - {type: batchnorm, momentum: 0.9}
+                - relu
+                - {type: lstm, units: 5}
+                - {type: dense, units: classes}
+
+            """, classes: 3)
+        let model = try spec.buildModel(registries: .builtins, inputShape: [12, 4], seed: 2)
+        #expect(typeNames(model) == ["Conv1D", "BatchNorm", "ReLU", "LSTM", "Dense"])
+        #expect(model.outputShapes[1] == [10, 6])
+        #expect(model.buffers.map(\.name).contains("1.running_var"))
+        // Training-mode statistics come from the valid frames only: what the padding holds must not matter.
+        let values: [Float] = (0..<(2 * 12 * 4)).map { (i: Int) -> Float in Float((i * 37) % 11) / 5 - 1 }
+        var noisy = values
+        for i in 76..<96 { noisy[i] = 100 }  // clip 2, frames 7…11
+        let twin = try spec.buildModel(registries: .builtins, inputShape: [12, 4], seed: 2)
+        let clean = model.forward(Tensor(shape: [2, 12, 4], storage: values), lengths: [12, 7], mode: .training)
+        let padded = twin.forward(Tensor(shape: [2, 12, 4], storage: noisy), lengths: [12, 7], mode: .training)
+        #expect(clean.shape == [2, 3])
+        for (x, y) in zip(clean.storage, padded.storage) { #expect(abs(x - y) <= Float(1e-5) * max(Float(1), abs(x))) }
+        let stretched = model.forward(Tensor(shape: [2, 12, 4], storage: values), lengths: [12, 12], mode: .training)
+        let moved = zip(clean.storage, stretched.storage).map { abs($0 - $1) }.max() ?? 0
+        #expect(moved > 1e-4)
+    }
+
     @Test func aTransformerStackBuildsWithPyTorchNames() throws {
         let spec = try spec("""
                 - {type: dense, units: 16}
