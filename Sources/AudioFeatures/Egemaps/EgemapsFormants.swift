@@ -27,7 +27,8 @@ struct EgemapsFormants: Sendable {
     private let virtualLength: Double
     private let samplePeriod: Double
     private let kMax: Int
-    /// `cos` and `sin` of `2π k i / n_d` for output sample `i` and bin `k < kMax/2`, row-major by `i`.
+    /// `cos` and `sin` of `2π k i / n_d` for bins `k = 1 … kMax/2 − 1` and output samples `i`, row-major by `k`
+    /// (so the inner loop runs over contiguous outputs and vectorises).
     private let cosines: [Float]
     private let sines: [Float]
 
@@ -42,9 +43,11 @@ struct EgemapsFormants: Sendable {
         var m = min(k, outputCount)
         if m % 2 == 1 { m -= 1 }
         kMax = m
-        let nd = virtualLength
-        cosines = (0..<outputCount).flatMap { i in (0..<(m / 2)).map { k2 in Float(cos(2 * Double.pi * Double(k2 * i) / nd)) } }
-        sines = (0..<outputCount).flatMap { i in (0..<(m / 2)).map { k2 in Float(sin(2 * Double.pi * Double(k2 * i) / nd)) } }
+        let nd = virtualLength, count = outputCount
+        let bins = max(m / 2 - 1, 0)
+        func angle(_ k2: Int, _ i: Int) -> Double { 2 * Double.pi * Double(k2 * i) / nd }
+        cosines = (0..<bins).flatMap { b in (0..<count).map { i in Float(cos(angle(b + 1, i))) } }
+        sines = (0..<bins).flatMap { b in (0..<count).map { i in Float(sin(angle(b + 1, i))) } }
     }
 
     /// Formants of every whole 20 ms frame of `samples`.
@@ -54,6 +57,7 @@ struct EgemapsFormants: Sendable {
         let n = framing.fftSize, l = framing.frameLength
         let pad = (n - l) / 2
         let workspace = FFTWorkspace(size: n)
+        var resampled = [Float](repeating: 0, count: outputCount)
         var result: [Frame] = []
         result.reserveCapacity(frames)
         for t in 0..<frames {
@@ -61,42 +65,46 @@ struct EgemapsFormants: Sendable {
             for i in 0..<n { workspace.input[i] = 0 }
             for i in 0..<l { workspace.input[pad + i] = samples[start + i] * framing.window[i] }
             workspace.execute()
-            let s = workspace.spectrum
-            let resampled = resample(s, nyquist: s[n])
-            result.append(formants(lpc(resampled).map(Double.init)))
+            resample(workspace.spectrum, into: &resampled)
+            result.append(formants(Self.lpc(resampled, order: Self.order).map(Double.init)))
         }
         return result
     }
 
     /// openSMILE's `smileDsp_irdft`: the spectrum's inverse real DFT at `I` points, scaled by `2 / N`.
     ///
-    /// Resampling, autocorrelation and the Levinson recursion run in single precision as openSMILE's do: the
-    /// roots of an order-11 polynomial move visibly with the rounding of its coefficients.
-    private func resample(_ spectrum: UnsafeMutablePointer<Float>, nyquist: Float) -> [Float] {
-        let k = framing.fftSize, half = kMax / 2
-        return cosines.withUnsafeBufferPointer { cosines in
-            sines.withUnsafeBufferPointer { sines in
-                (0..<outputCount).map { i in
-                    var x = spectrum[0]
-                    if outputCount >= k { x += nyquist * Float(cos(2 * Double.pi * Double((k / 2) * i) / virtualLength)) }
-                    // openSMILE's real FFT stores Σ x sin(+ωn), i.e. minus the imaginary part.
-                    let row = i * half
-                    for k2 in stride(from: 1, to: half, by: 1) {
-                        x += spectrum[2 * k2] * cosines[row + k2] - spectrum[2 * k2 + 1] * sines[row + k2]
+    /// Each output is summed in single precision, bin after bin, as openSMILE does (the roots of the order-11
+    /// LPC polynomial downstream move visibly with any change of rounding); the outputs are independent, so
+    /// they are accumulated side by side, which vectorises without reordering any output's sum.
+    func resample(_ spectrum: UnsafeMutablePointer<Float>, into out: inout [Float]) {
+        let k = framing.fftSize, half = kMax / 2, count = outputCount
+        precondition(out.count == count, "EgemapsFormants.resample expects \(count) outputs, got \(out.count)")
+        let dc = spectrum[0]
+        out.withUnsafeMutableBufferPointer { x in
+            cosines.withUnsafeBufferPointer { cosines in
+                sines.withUnsafeBufferPointer { sines in
+                    for i in 0..<count { x[i] = dc }
+                    if count >= k {
+                        let nyquist = spectrum[k]
+                        for i in 0..<count { x[i] += nyquist * Float(cos(2 * Double.pi * Double((k / 2) * i) / virtualLength)) }
                     }
-                    return x / Float(k / 2)
+                    for k2 in stride(from: 1, to: half, by: 1) {
+                        // openSMILE's real FFT stores Σ x sin(+ωn), i.e. minus the imaginary part.
+                        let re = spectrum[2 * k2], im = spectrum[2 * k2 + 1]
+                        let c = cosines.baseAddress! + (k2 - 1) * count, s = sines.baseAddress! + (k2 - 1) * count
+                        for i in 0..<count { x[i] += re * c[i] - im * s[i] }
+                    }
+                    let scale = Float(k / 2)
+                    for i in 0..<count { x[i] /= scale }
                 }
             }
         }
     }
 
-    /// Order-11 LPC coefficients `a_1 … a_11` by the autocorrelation method (openSMILE `smileDsp_calcLpcAcf`).
-    private func lpc(_ x: [Float]) -> [Float] {
-        let p = Self.order
-        var r = [Float](repeating: 0, count: p + 1)
-        for lag in 0...p where lag < x.count {
-            for i in lag..<x.count { r[lag] += x[i] * x[i - lag] }
-        }
+    /// LPC coefficients `a_1 … a_p` (`p < 16`) by the autocorrelation method and the Levinson–Durbin recursion
+    /// (openSMILE `smileDsp_calcLpcAcf`), in single precision as openSMILE computes them.
+    static func lpc(_ x: [Float], order p: Int) -> [Float] {
+        let r = autocorrelation(x, maxLag: p)
         var a = [Float](repeating: 0, count: p)
         guard r[0] != 0 else { return a }
         var e = r[0]
@@ -116,6 +124,26 @@ struct EgemapsFormants: Sendable {
             if e == 0 { for i in m..<p { a[i] = 0 }; break }
         }
         return a
+    }
+
+    /// `r[lag] = Σ_{i ≥ lag} x[i] x[i − lag]` for `lag = 0 … p` (`p < 16`), each summed in openSMILE's order.
+    ///
+    /// The lags are accumulated side by side in one 16-lane vector, reading `x[i − lag]` for all of them at once
+    /// from a reversed, zero-padded copy of `x`.
+    static func autocorrelation(_ x: [Float], maxLag p: Int) -> [Float] {
+        precondition(p >= 0 && p < 16, "EgemapsFormants.autocorrelation expects maxLag in 0...15, got \(p)")
+        let n = x.count
+        var sums = SIMD16<Float>(repeating: 0)
+        // reversed[n − 1 − i + lag] = x[i − lag], 0 where i < lag (adding 0 · x[i] leaves a sum unchanged).
+        var reversed = [Float](repeating: 0, count: n + 16)
+        for i in 0..<n { reversed[n - 1 - i] = x[i] }
+        reversed.withUnsafeBytes { z in
+            for i in 0..<n {
+                let lagged = z.loadUnaligned(fromByteOffset: (n - 1 - i) * MemoryLayout<Float>.stride, as: SIMD16<Float>.self)
+                sums += SIMD16(repeating: x[i]) * lagged
+            }
+        }
+        return (0...p).map { sums[$0] }
     }
 
     private func formants(_ a: [Double]) -> Frame {
