@@ -67,4 +67,54 @@ import Testing
             #expect(abs(residual) <= 1e-4 * r[0] * size, "equation \(i): residual \(residual), r[0] \(r[0])")
         }
     }
+
+    /// The spline with knot-only elimination terms cached equals the textbook one that eliminates the whole
+    /// system per spline (Numerical Recipes `spline`), bit for bit: the same operations in the same order.
+    @Test func splineMatchesTheTextbookElimination() {
+        let x = (0..<40).map { log2(Double($0 + 1) * 31.25) }
+        let y = Self.noise(40, seed: 11).map { max($0, 0) }
+        let points = (0..<57).map { x[0] + (x[39] - x[0]) * Double($0) / 56 }
+        let ours = NaturalCubicSpline(x: x, y: y).evaluate(at: points)
+        // Reference: full elimination per spline, then the cubic in its usual form.
+        let n = x.count
+        var y2 = [Double](repeating: 0, count: n), u = y2
+        for i in 1..<(n - 1) {
+            let sigma = (x[i] - x[i - 1]) / (x[i + 1] - x[i - 1])
+            let p = 1 / (sigma * y2[i - 1] + 2)
+            y2[i] = (sigma - 1) * p
+            let slope = (y[i + 1] - y[i]) / ((x[i + 1] - x[i]) * (x[i + 1] - x[i - 1]))
+                - (y[i] - y[i - 1]) / ((x[i] - x[i - 1]) * (x[i + 1] - x[i - 1]))
+            u[i] = p * (6 * slope - sigma * u[i - 1])
+        }
+        for j in stride(from: n - 2, through: 0, by: -1) { y2[j] = y2[j] * y2[j + 1] + u[j] }
+        for (t, value) in zip(points, ours) {
+            var lo = 0, hi = n - 1
+            while hi - lo > 1 { let mid = (lo + hi) / 2; if x[mid] > t { hi = mid } else { lo = mid } }
+            let h = x[hi] - x[lo], a = (x[hi] - t) / h, b = (t - x[lo]) / h
+            let expected = a * y[lo] + b * y[hi] + ((a * a * a - a) * y2[lo] + (b * b * b - b) * y2[hi]) * h * h / 6
+            #expect(value == expected, "at \(t): ours \(value), textbook \(expected)")
+        }
+    }
+
+    /// Peak enhancement clears the gaps between local maxima as openSMILE's does when it first lists every peak
+    /// and then clears (written out here that way), including the lone-peak case.
+    @Test(arguments: [1, 2, 3, 4, 5]) func enhancementMatchesTheTwoPassForm(seed: Int) {
+        var a = Self.noise(97, seed: UInt64(seed)).map { $0 * $0 }
+        if seed == 5 { a = (0..<97).map { Double($0) } }  // monotone: the last bin is the only peak
+        var expected = a
+        let n = a.count
+        var peaks: [Int] = []
+        if a[0] > a[1] { peaks.append(0) }
+        for i in 1..<(n - 1) where a[i] > a[i - 1] && a[i] >= a[i + 1] { peaks.append(i) }
+        if a[n - 1] > a[n - 2] { peaks.append(n - 1) }
+        if peaks.count == 1 {
+            for j in 3..<n { expected[j] = 0 }
+        } else {
+            for i in 1..<peaks.count where peaks[i - 1] + 3 <= peaks[i] - 3 {
+                for j in (peaks[i - 1] + 3)...(peaks[i] - 3) { expected[j] = 0 }
+            }
+        }
+        EgemapsPitchCandidates.enhance(&a)
+        #expect(a == expected)
+    }
 }

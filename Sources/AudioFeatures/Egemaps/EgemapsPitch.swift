@@ -32,9 +32,10 @@ struct EgemapsPitchCandidates: Sendable {
     private let auditoryWeight: [Double]
     private let grid: NaturalCubicSpline.Grid
     private let knots: NaturalCubicSpline.Knots
-    private let pointsPerOctave: Float
     private let firstLog: Float
     private let stepLog: Float
+    /// `⌊p log₂ h⌋` for `h = 2 … 15`: where harmonic `h` lands, in points of the log-frequency axis.
+    private let shifts: [Int]
 
     init(sampleRate: Int, fftSize: Int) {
         binCount = fftSize / 2 + 1
@@ -55,9 +56,10 @@ struct EgemapsPitchCandidates: Sendable {
         let atanS = perOctave * log2(65.0 / 50.0) - 1
         auditoryWeight = (0..<binCount).map { 0.5 + atan(3 * (Double($0) + 1 - atanS) / perOctave) / Double.pi }
         // cPitchShs reads these through single-precision level metadata.
-        pointsPerOctave = Float(perOctave)
         firstLog = Float(fminT)
         stepLog = (Float(fmaxT) - Float(fminT)) / Float(binCount - 1)
+        let points = Double(Float(perOctave))
+        shifts = (2...Self.harmonics).map { Int((points * log2(Double($0))).rounded(.down)) }
     }
 
     func callAsFunction(magnitude: [Float]) -> Frame {
@@ -81,17 +83,20 @@ struct EgemapsPitchCandidates: Sendable {
     static func enhance(_ a: inout [Double]) {
         let n = a.count
         guard n >= 2 else { return }
-        var peaks: [Int] = []
-        if a[0] > a[1] { peaks.append(0) }
-        for i in 1..<(n - 1) where a[i] > a[i - 1] && a[i] >= a[i + 1] { peaks.append(i) }
-        if a[n - 1] > a[n - 2] { peaks.append(n - 1) }
-        if peaks.count == 1 {
-            // openSMILE reads the (zero) second slot of its peak list here, so a lone peak clears all but bins 0-2.
-            for j in 3..<n { a[j] = 0 }
-        } else if peaks.count > 1 {
-            for i in 1..<peaks.count where peaks[i - 1] + 3 <= peaks[i] - 3 {
-                for j in (peaks[i - 1] + 3)...(peaks[i] - 3) { a[j] = 0 }
+        a.withUnsafeMutableBufferPointer { a in
+            // Peaks are visited in order and the gap before each one is cleared as soon as it is found: clearing
+            // stops three bins short of the new peak, so the comparisons still ahead see the original values.
+            var peaks = 0, previous = -1
+            func visit(_ i: Int) {
+                if peaks > 0 && previous + 3 <= i - 3 { for j in (previous + 3)...(i - 3) { a[j] = 0 } }
+                peaks += 1
+                previous = i
             }
+            if a[0] > a[1] { visit(0) }
+            for i in 1..<(n - 1) where a[i] > a[i - 1] && a[i] >= a[i + 1] { visit(i) }
+            if a[n - 1] > a[n - 2] { visit(n - 1) }
+            // openSMILE reads the (zero) second slot of its peak list here, so a lone peak clears all but bins 0-2.
+            if peaks == 1 && n > 3 { for j in 3..<n { a[j] = 0 } }
         }
     }
 
@@ -108,13 +113,16 @@ struct EgemapsPitchCandidates: Sendable {
     private func candidates(_ s: [Float]) -> Frame {
         let n = s.count
         var ss = s
-        var scale = Self.compression
-        for h in 2...Self.harmonics {
-            let shift = Int((Double(pointsPerOctave) * log2(Double(h))).rounded(.down))
-            if shift < n { for j in shift..<n { ss[j - shift] += s[j] * scale } }
-            scale *= Self.compression
+        ss.withUnsafeMutableBufferPointer { ss in
+            s.withUnsafeBufferPointer { s in
+                var scale = Self.compression
+                for shift in shifts {
+                    if shift < n { for j in shift..<n { ss[j - shift] += s[j] * scale } }
+                    scale *= Self.compression
+                }
+                for j in 0..<n { ss[j] = max(ss[j] / Float(Self.harmonics), 0) }
+            }
         }
-        for j in 0..<n { ss[j] = max(ss[j] / Float(Self.harmonics), 0) }
         var index = [Float](repeating: 0, count: Self.count)
         var score = [Float](repeating: 0, count: Self.count)
         var found = 0
@@ -200,21 +208,28 @@ struct NaturalCubicSpline {
     }
 
     /// The knot-only terms of the tridiagonal system, shared by every spline over the same `x` (openSMILE caches
-    /// them too: `smileMath_cspline_init`).
+    /// them too: `smileMath_cspline_init`). The elimination's pivots depend on the knots alone, so they are
+    /// computed here once; only the right-hand side is eliminated per spline.
     struct Knots: Sendable {
         let sigma: [Double]
         let right: [Double]
         let left: [Double]
+        /// Reciprocal pivots `1 / (σ_i y2_{i−1} + 2)` of the forward elimination.
+        let pivot: [Double]
+        /// The forward-eliminated super-diagonal, `(σ_i − 1) · pivot_i` (0 at both ends).
+        let upper: [Double]
 
         init(_ x: [Double]) {
             let n = x.count
-            var sigma = [Double](repeating: 0, count: n), right = sigma, left = sigma
+            var sigma = [Double](repeating: 0, count: n), right = sigma, left = sigma, pivot = sigma, upper = sigma
             for i in 1..<max(n - 1, 1) {
                 sigma[i] = (x[i] - x[i - 1]) / (x[i + 1] - x[i - 1])
                 right[i] = (x[i + 1] - x[i]) * (x[i + 1] - x[i - 1])
                 left[i] = (x[i] - x[i - 1]) * (x[i + 1] - x[i - 1])
+                pivot[i] = 1 / (sigma[i] * upper[i - 1] + 2)
+                upper[i] = (sigma[i] - 1) * pivot[i]
             }
-            self.sigma = sigma; self.right = right; self.left = left
+            self.sigma = sigma; self.right = right; self.left = left; self.pivot = pivot; self.upper = upper
         }
     }
 
@@ -224,16 +239,33 @@ struct NaturalCubicSpline {
         self.y = y
         let n = x.count
         var y2 = [Double](repeating: 0, count: n)
-        var u = [Double](repeating: 0, count: n)
-        for i in 1..<(n - 1) {
-            let sigma = knots.sigma[i]
-            let p = 1 / (sigma * y2[i - 1] + 2)
-            y2[i] = (sigma - 1) * p
-            let slope = (y[i + 1] - y[i]) / knots.right[i] - (y[i] - y[i - 1]) / knots.left[i]
-            u[i] = p * (6 * slope - sigma * u[i - 1])
+        y.withUnsafeBufferPointer { y in
+            knots.sigma.withUnsafeBufferPointer { sigma in
+                knots.pivot.withUnsafeBufferPointer { pivot in
+                    knots.upper.withUnsafeBufferPointer { upper in
+                        knots.right.withUnsafeBufferPointer { right in
+                            knots.left.withUnsafeBufferPointer { left in
+                                y2.withUnsafeMutableBufferPointer { y2 in
+                                    // y2 holds the slopes' second differences first (independent per knot, so
+                                    // vectorised), then the eliminated right-hand side u, then the solution.
+                                    for i in 1..<(n - 1) {
+                                        y2[i] = 6 * ((y[i + 1] - y[i]) / right[i] - (y[i] - y[i - 1]) / left[i])
+                                    }
+                                    var u = 0.0
+                                    for i in 1..<(n - 1) {
+                                        u = pivot[i] * (y2[i] - sigma[i] * u)
+                                        y2[i] = u
+                                    }
+                                    y2[0] = 0
+                                    y2[n - 1] = 0
+                                    for j in stride(from: n - 2, through: 0, by: -1) { y2[j] = upper[j] * y2[j + 1] + y2[j] }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
         }
-        y2[n - 1] = 0
-        for j in stride(from: n - 2, through: 0, by: -1) { y2[j] = y2[j] * y2[j + 1] + u[j] }
         second = y2
     }
 
@@ -243,6 +275,9 @@ struct NaturalCubicSpline {
         let a: [Double]
         let b: [Double]
         let h: [Double]
+        /// `a³ − a` and `b³ − b`, the weights of the second derivatives.
+        let a3: [Double]
+        let b3: [Double]
 
         init(x: [Double], at points: [Double]) {
             var low: [Int] = [], a: [Double] = [], b: [Double] = [], h: [Double] = []
@@ -257,14 +292,24 @@ struct NaturalCubicSpline {
                 a.append((x[hi] - t) / width); b.append((t - x[lo]) / width)
             }
             self.low = low; self.a = a; self.b = b; self.h = h
+            a3 = a.map { $0 * $0 * $0 - $0 }
+            b3 = b.map { $0 * $0 * $0 - $0 }
         }
     }
 
     /// Spline values at the points of `grid` (built from this spline's `x`).
     func evaluate(_ grid: Grid) -> [Double] {
-        (0..<grid.low.count).map { i in
-            let lo = grid.low[i], a = grid.a[i], b = grid.b[i], h = grid.h[i]
-            return a * y[lo] + b * y[lo + 1] + ((a * a * a - a) * second[lo] + (b * b * b - b) * second[lo + 1]) * h * h / 6
+        let count = grid.low.count
+        return [Double](unsafeUninitializedCapacity: count) { out, initialized in
+            y.withUnsafeBufferPointer { y in
+                second.withUnsafeBufferPointer { second in
+                    for i in 0..<count {
+                        let lo = grid.low[i], a = grid.a[i], b = grid.b[i], h = grid.h[i]
+                        out[i] = a * y[lo] + b * y[lo + 1] + (grid.a3[i] * second[lo] + grid.b3[i] * second[lo + 1]) * h * h / 6
+                    }
+                }
+            }
+            initialized = count
         }
     }
 
