@@ -117,4 +117,33 @@ import Testing
         EgemapsPitchCandidates.enhance(&a)
         #expect(a == expected)
     }
+
+    /// The roots of an order-11 polynomial built from known roots (five complex pairs inside and outside the unit
+    /// circle, one real root) are found from the circle, from nearby starting points, and from starting points on
+    /// the real axis, where the iteration cannot leave the axis and the search falls back to the circle. Double
+    /// precision on well-separated simple roots: within 1e-9.
+    @Test func polynomialRootsFromEveryStart() {
+        let pairs = [Complex(0.9 * cos(0.2), 0.9 * sin(0.2)), Complex(0.8 * cos(0.9), 0.8 * sin(0.9)),
+                     Complex(1.2 * cos(1.6), 1.2 * sin(1.6)), Complex(0.7 * cos(2.3), 0.7 * sin(2.3)),
+                     Complex(0.95 * cos(2.9), 0.95 * sin(2.9))]
+        let known = pairs + pairs.map(\.conjugate) + [Complex(-0.4, 0)]
+        // Ascending coefficients of Π (x − r), real up to rounding.
+        var c = [Complex(1, 0)]
+        for r in known {
+            var next = [Complex](repeating: Complex(0, 0), count: c.count + 1)
+            for (k, ck) in c.enumerated() {
+                next[k + 1] = next[k + 1] + ck
+                next[k] = next[k] - ck * r
+            }
+            c = next
+        }
+        let coefficients = c.map(\.re)
+        func matches(_ found: [Complex]) -> Bool {
+            found.count == known.count && known.allSatisfy { r in found.contains { ($0 - r).magnitude < 1e-9 } }
+        }
+        let turn = Complex(cos(0.05), sin(0.05))
+        #expect(matches(PolynomialRoots.roots(ascending: coefficients)))
+        #expect(matches(PolynomialRoots.roots(ascending: coefficients, start: known.map { $0 * turn })))
+        #expect(matches(PolynomialRoots.roots(ascending: coefficients, start: (0..<11).map { Complex(Double($0) / 10 - 0.5, 0) })))
+    }
 }

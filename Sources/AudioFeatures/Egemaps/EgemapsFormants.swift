@@ -58,6 +58,7 @@ struct EgemapsFormants: Sendable {
         let pad = (n - l) / 2
         let workspace = FFTWorkspace(size: n)
         var resampled = [Float](repeating: 0, count: outputCount)
+        var roots: [Complex] = []
         var result: [Frame] = []
         result.reserveCapacity(frames)
         for t in 0..<frames {
@@ -66,7 +67,7 @@ struct EgemapsFormants: Sendable {
             for i in 0..<l { workspace.input[pad + i] = samples[start + i] * framing.window[i] }
             workspace.execute()
             resample(workspace.spectrum, into: &resampled)
-            result.append(formants(Self.lpc(resampled, order: Self.order).map(Double.init)))
+            result.append(formants(Self.lpc(resampled, order: Self.order).map(Double.init), roots: &roots))
         }
         return result
     }
@@ -146,7 +147,10 @@ struct EgemapsFormants: Sendable {
         return (0...p).map { sums[$0] }
     }
 
-    private func formants(_ a: [Double]) -> Frame {
+    /// Formants from LPC coefficients; `roots` holds the previous frame's polynomial roots (empty for none) and
+    /// receives this frame's. Overlapping frames have nearby roots, so the root search starts from them, turned
+    /// by 0.01 rad so that real starting points can leave the real axis.
+    private func formants(_ a: [Double], roots: inout [Complex]) -> Frame {
         let p = a.count
         // Ascending-power coefficients of x^p − Σ a_j x^(p−j), as openSMILE hands them to its root solver.
         var poly = (0..<p).map { -a[p - $0 - 1] }
@@ -155,7 +159,9 @@ struct EgemapsFormants: Sendable {
             return Frame(frequencies: [Double](repeating: 0, count: Self.count), bandwidths: [Double](repeating: 0, count: Self.count))
         }
         var found: [(Double, Double)] = []
-        for var root in PolynomialRoots.roots(ascending: poly) {
+        let turn = Complex(cos(0.01), sin(0.01))
+        roots = PolynomialRoots.roots(ascending: poly, start: roots.isEmpty ? nil : roots.map { $0 * turn })
+        for var root in roots {
             if root.magnitude > 1 { root = Complex(1, 0) / root.conjugate }
             guard root.im >= 0 else { continue }
             let f = abs(atan2(root.im, root.re)) / (2 * Double.pi * samplePeriod)
@@ -189,16 +195,31 @@ struct Complex: Sendable, Equatable {
 /// All complex roots of a real polynomial by the Aberth–Ehrlich simultaneous iteration.
 enum PolynomialRoots {
     /// Roots of `c[0] + c[1] x + … + c[n] x^n` (`c[n] ≠ 0`), in no particular order.
-    static func roots(ascending c: [Double]) -> [Complex] {
+    ///
+    /// `start` (n distinct points, e.g. the roots of a similar polynomial) shortens the iteration; without it, or
+    /// when the iteration from it has not settled after 50 rounds, the roots are sought from a circle.
+    static func roots(ascending c: [Double], start: [Complex]? = nil) -> [Complex] {
         let n = c.count - 1
         guard n >= 1, c[n] != 0 else { return [] }
         let monic = c.map { $0 / c[n] }
+        if let start, start.count == n {
+            let (z, settled) = iterate(monic, from: start, rounds: 50)
+            if settled { return z }
+        }
         // Start on a circle of the Cauchy-bound radius, rotated off the real axis.
         let radius = 1 + (monic.dropLast().map(abs).max() ?? 0)
-        var z = (0..<n).map { k -> Complex in
+        let circle = (0..<n).map { k -> Complex in
             let angle = 2 * Double.pi * Double(k) / Double(n) + 0.4
             return Complex(radius * 0.5 * cos(angle), radius * 0.5 * sin(angle))
         }
+        return iterate(monic, from: circle, rounds: 500).roots
+    }
+
+    /// At most `rounds` Aberth–Ehrlich rounds on the monic polynomial from `start`; `settled` tells whether every
+    /// root's last correction fell below 1e-14.
+    private static func iterate(_ monic: [Double], from start: [Complex], rounds: Int) -> (roots: [Complex], settled: Bool) {
+        let n = monic.count - 1
+        var z = start
         func evaluate(_ x: Complex) -> (Complex, Complex) {
             var p = Complex(1, 0), d = Complex(0, 0)
             for k in stride(from: n - 1, through: 0, by: -1) {
@@ -207,20 +228,29 @@ enum PolynomialRoots {
             }
             return (p, d)
         }
-        for _ in 0..<500 {
-            var moved = 0.0
-            for i in 0..<n {
+        // A root stops moving once its correction falls below 1e-14 (the others then no longer disturb it
+        // beyond that); the rest iterate on, so late roots do not cost the converged ones a re-evaluation.
+        var settled = [Bool](repeating: false, count: n)
+        for _ in 0..<rounds {
+            var moving = false
+            for i in 0..<n where !settled[i] {
                 let (p, d) = evaluate(z[i])
-                if p.magnitude == 0 { continue }
+                if p.magnitude == 0 { settled[i] = true; continue }
                 let ratio = p / d
-                var sum = Complex(0, 0)
-                for j in 0..<n where j != i { sum = sum + Complex(1, 0) / (z[i] - z[j]) }
-                let step = ratio / (Complex(1, 0) - ratio * sum)
+                var sumRe = 0.0, sumIm = 0.0
+                for j in 0..<n where j != i {
+                    // 1 / (z_i − z_j) = conj(δ) / |δ|², with one division.
+                    let dr = z[i].re - z[j].re, di = z[i].im - z[j].im
+                    let q = 1 / (dr * dr + di * di)
+                    sumRe += dr * q
+                    sumIm -= di * q
+                }
+                let step = ratio / (Complex(1, 0) - ratio * Complex(sumRe, sumIm))
                 z[i] = z[i] - step
-                moved = max(moved, step.magnitude)
+                if step.magnitude < 1e-14 { settled[i] = true } else { moving = true }
             }
-            if moved < 1e-14 { break }
+            if !moving { return (z, true) }
         }
-        return z
+        return (z, false)
     }
 }
