@@ -83,20 +83,30 @@ struct EgemapsPitchCandidates: Sendable {
     static func enhance(_ a: inout [Double]) {
         let n = a.count
         guard n >= 2 else { return }
+        var peaks = [Int](repeating: 0, count: n)
         a.withUnsafeMutableBufferPointer { a in
-            // Peaks are visited in order and the gap before each one is cleared as soon as it is found: clearing
-            // stops three bins short of the new peak, so the comparisons still ahead see the original values.
-            var peaks = 0, previous = -1
-            func visit(_ i: Int) {
-                if peaks > 0 && previous + 3 <= i - 3 { for j in (previous + 3)...(i - 3) { a[j] = 0 } }
-                peaks += 1
-                previous = i
+            peaks.withUnsafeMutableBufferPointer { peaks in
+                // Every index is written and the count advances only at a peak: no branch to mispredict on
+                // the ragged spectra of speech.
+                var count = 0
+                peaks[0] = 0
+                count += a[0] > a[1] ? 1 : 0
+                for i in 1..<(n - 1) {
+                    peaks[count] = i
+                    count += (a[i] > a[i - 1] ? 1 : 0) & (a[i] >= a[i + 1] ? 1 : 0)
+                }
+                peaks[count] = n - 1
+                count += a[n - 1] > a[n - 2] ? 1 : 0
+                if count == 1 {
+                    // openSMILE reads the (zero) second slot of its peak list here, so a lone peak clears all
+                    // but bins 0-2.
+                    for j in 3..<max(n, 3) { a[j] = 0 }
+                } else if count > 1 {
+                    for i in 1..<count where peaks[i - 1] + 3 <= peaks[i] - 3 {
+                        for j in (peaks[i - 1] + 3)...(peaks[i] - 3) { a[j] = 0 }
+                    }
+                }
             }
-            if a[0] > a[1] { visit(0) }
-            for i in 1..<(n - 1) where a[i] > a[i - 1] && a[i] >= a[i + 1] { visit(i) }
-            if a[n - 1] > a[n - 2] { visit(n - 1) }
-            // openSMILE reads the (zero) second slot of its peak list here, so a lone peak clears all but bins 0-2.
-            if peaks == 1 && n > 3 { for j in 3..<n { a[j] = 0 } }
         }
     }
 
@@ -117,7 +127,11 @@ struct EgemapsPitchCandidates: Sendable {
             s.withUnsafeBufferPointer { s in
                 var scale = Self.compression
                 for shift in shifts {
-                    if shift < n { for j in shift..<n { ss[j - shift] += s[j] * scale } }
+                    // Pointer offsets instead of `j - shift` indices: no overflow check, so the loop vectorises.
+                    if shift < n {
+                        let source = s.baseAddress! + shift, target = ss.baseAddress!
+                        for j in 0..<(n - shift) { target[j] += source[j] * scale }
+                    }
                     scale *= Self.compression
                 }
                 for j in 0..<n { ss[j] = max(ss[j] / Float(Self.harmonics), 0) }
