@@ -89,11 +89,33 @@ struct EgemapsFormants: Sendable {
                         let nyquist = spectrum[k]
                         for i in 0..<count { x[i] += nyquist * Float(cos(2 * Double.pi * Double((k / 2) * i) / virtualLength)) }
                     }
-                    for k2 in stride(from: 1, to: half, by: 1) {
-                        // openSMILE's real FFT stores Σ x sin(+ωn), i.e. minus the imaginary part.
+                    // openSMILE's real FFT stores Σ x sin(+ωn), i.e. minus the imaginary part. Bins are taken
+                    // four at a time, each output adding them in order, so it is loaded and stored once per four.
+                    var k2 = 1
+                    while k2 + 4 <= half {
+                        let c0 = cosines.baseAddress! + (k2 - 1) * count, s0 = sines.baseAddress! + (k2 - 1) * count
+                        let c1 = c0 + count, c2 = c1 + count, c3 = c2 + count
+                        let s1 = s0 + count, s2 = s1 + count, s3 = s2 + count
+                        let re0 = spectrum[2 * k2], im0 = spectrum[2 * k2 + 1]
+                        let re1 = spectrum[2 * k2 + 2], im1 = spectrum[2 * k2 + 3]
+                        let re2 = spectrum[2 * k2 + 4], im2 = spectrum[2 * k2 + 5]
+                        let re3 = spectrum[2 * k2 + 6], im3 = spectrum[2 * k2 + 7]
+                        let out = x.baseAddress!
+                        for i in 0..<count {
+                            var v = out[i]
+                            v += re0 * c0[i] - im0 * s0[i]
+                            v += re1 * c1[i] - im1 * s1[i]
+                            v += re2 * c2[i] - im2 * s2[i]
+                            v += re3 * c3[i] - im3 * s3[i]
+                            out[i] = v
+                        }
+                        k2 += 4
+                    }
+                    while k2 < half {
                         let re = spectrum[2 * k2], im = spectrum[2 * k2 + 1]
                         let c = cosines.baseAddress! + (k2 - 1) * count, s = sines.baseAddress! + (k2 - 1) * count
                         for i in 0..<count { x[i] += re * c[i] - im * s[i] }
+                        k2 += 1
                     }
                     let scale = Float(k / 2)
                     for i in 0..<count { x[i] /= scale }
