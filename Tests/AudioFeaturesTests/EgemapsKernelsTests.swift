@@ -96,6 +96,22 @@ import Testing
         }
     }
 
+    /// Two splines eliminated side by side equal the same splines built one at a time, bit for bit, and so do
+    /// pitch candidates computed over a clip's frames in pairs (odd count: the last frame alone).
+    @Test func pairedSplinesAndCandidatesMatchSingleOnes() {
+        let x = (0..<40).map { log2(Double($0 + 1) * 31.25) }
+        let y0 = Self.noise(40, seed: 21).map { max($0, 0) }, y1 = Self.noise(40, seed: 22).map { $0 * $0 }
+        let knots = NaturalCubicSpline.Knots(x)
+        let points = (0..<57).map { x[0] + (x[39] - x[0]) * Double($0) / 56 }
+        let (s0, s1) = NaturalCubicSpline.pair(x: x, y0, y1, knots: knots)
+        #expect(s0.evaluate(at: points) == NaturalCubicSpline(x: x, y: y0, knots: knots).evaluate(at: points))
+        #expect(s1.evaluate(at: points) == NaturalCubicSpline(x: x, y: y1, knots: knots).evaluate(at: points))
+
+        let candidates = EgemapsPitchCandidates(sampleRate: 16000, fftSize: 1024)
+        let spectra = (0..<5).map { t in Self.noise(513, seed: UInt64(30 + t)).map { Float(abs($0)) } }
+        #expect(candidates(magnitudes: spectra) == spectra.map { candidates(magnitude: $0) })
+    }
+
     /// Peak enhancement clears the gaps between local maxima as openSMILE's does when it first lists every peak
     /// and then clears (written out here that way), including the lone-peak case.
     @Test(arguments: [1, 2, 3, 4, 5]) func enhancementMatchesTheTwoPassForm(seed: Int) {

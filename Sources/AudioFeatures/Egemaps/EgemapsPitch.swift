@@ -67,13 +67,39 @@ struct EgemapsPitchCandidates: Sendable {
         return candidates(spectrum)
     }
 
+    /// Candidates of every frame; the frames' splines are solved two at a time (`NaturalCubicSpline.pair`),
+    /// with results identical to one frame at a time.
+    func callAsFunction(magnitudes: [[Float]]) -> [Frame] {
+        var frames: [Frame] = []
+        frames.reserveCapacity(magnitudes.count)
+        var t = 0
+        while t + 2 <= magnitudes.count {
+            let y0 = prepared(magnitudes[t]), y1 = prepared(magnitudes[t + 1])
+            let (s0, s1) = NaturalCubicSpline.pair(x: sourceLog, y0, y1, knots: knots)
+            frames.append(candidates(weighted(s0.evaluate(grid))))
+            frames.append(candidates(weighted(s1.evaluate(grid))))
+            t += 2
+        }
+        if t < magnitudes.count { frames.append(self(magnitude: magnitudes[t])) }
+        return frames
+    }
+
     /// The auditory-weighted log-frequency spectrum (`cSpecScale` with spectral enhancement and smoothing).
     func octaveSpectrum(_ magnitude: [Float]) -> [Float] {
+        weighted(NaturalCubicSpline(x: sourceLog, y: prepared(magnitude), knots: knots).evaluate(grid))
+    }
+
+    /// The enhanced and smoothed linear-frequency magnitudes the spline interpolates.
+    private func prepared(_ magnitude: [Float]) -> [Double] {
         var y = magnitude.map(Double.init)
         Self.enhance(&y)
         Self.smooth(&y)
-        let resampled = NaturalCubicSpline(x: sourceLog, y: y, knots: knots).evaluate(grid)
-        return (0..<binCount).map { i in
+        return y
+    }
+
+    /// Log-frequency values weighted by the auditory curve, negative ones (spline undershoot) set to 0.
+    private func weighted(_ resampled: [Double]) -> [Float] {
+        (0..<binCount).map { i in
             let v = Float(resampled[i])
             return v > 0 ? Float(Double(v) * auditoryWeight[i]) : 0
         }
@@ -281,6 +307,46 @@ struct NaturalCubicSpline {
             }
         }
         second = y2
+    }
+
+    private init(x: [Double], y: [Double], second: [Double]) {
+        self.x = x; self.y = y; self.second = second
+    }
+
+    /// Two splines over the same knots, eliminated side by side in the two lanes of a vector: lane by lane the
+    /// operations of `init(x:y:knots:)`, so each spline is identical to one built alone, while the two
+    /// recurrences (each bound by the latency of its previous step) overlap.
+    static func pair(x: [Double], _ y0: [Double], _ y1: [Double], knots: Knots) -> (NaturalCubicSpline, NaturalCubicSpline) {
+        let n = x.count
+        precondition(y0.count == n && y1.count == n && n >= 3, "NaturalCubicSpline.pair expects >= 3 points each, got \(n), \(y0.count), \(y1.count)")
+        var y2 = [SIMD2<Double>](repeating: .zero, count: n)
+        let (sigma, pivot, upper, right, left) = (knots.sigma, knots.pivot, knots.upper, knots.right, knots.left)
+        y2.withUnsafeMutableBufferPointer { y2 in
+            y0.withUnsafeBufferPointer { y0 in
+                y1.withUnsafeBufferPointer { y1 in
+                    for i in 1..<(n - 1) {
+                        let next = SIMD2(y0[i + 1], y1[i + 1]), here = SIMD2(y0[i], y1[i]), previous = SIMD2(y0[i - 1], y1[i - 1])
+                        y2[i] = 6 * ((next - here) / right[i] - (here - previous) / left[i])
+                    }
+                }
+            }
+            pivot.withUnsafeBufferPointer { pivot in
+                sigma.withUnsafeBufferPointer { sigma in
+                    var u = SIMD2<Double>.zero
+                    for i in 1..<(n - 1) {
+                        u = pivot[i] * (y2[i] - sigma[i] * u)
+                        y2[i] = u
+                    }
+                }
+            }
+            y2[0] = .zero
+            y2[n - 1] = .zero
+            upper.withUnsafeBufferPointer { upper in
+                for j in stride(from: n - 2, through: 0, by: -1) { y2[j] = upper[j] * y2[j + 1] + y2[j] }
+            }
+        }
+        return (NaturalCubicSpline(x: x, y: y0, second: y2.map { $0[0] }),
+                NaturalCubicSpline(x: x, y: y1, second: y2.map { $0[1] }))
     }
 
     /// Evaluation points located once (by bisection) among the knots, for splines that share their `x`.
