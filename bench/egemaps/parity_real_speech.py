@@ -2,7 +2,7 @@
 """exp's eGeMAPS v02 against openSMILE 2.6 on real speech: agreement, classification and speed.
 
     python bench/egemaps/parity_real_speech.py --corpus ../shared/data/ravdess-dev --exp .build/release/exp \
-        --work /tmp/egemaps-bench [--limit N] [--json out.json]
+        --work /tmp/egemaps-bench [--limit N] [--rounds R] [--speed-only] [--json out.json]
 
 For every clip under --corpus (RAVDESS names, actors 01-16, read at the file's rate) both tools compute the 88
 functionals, single-threaded, on the same files. Reported:
@@ -11,7 +11,10 @@ functionals, single-threaded, on the same files. Reported:
     within 1 % (from F0semitoneFrom27.5Hz_sma3nz; 1 % = 0.172 semitones);
   * speaker-fold emotion UAR (4 folds of 4 actors, features standardised on the training folds, logistic
     regression) with openSMILE's features and with exp's;
-  * clips per second of each tool (wall clock, decode included, one thread), with the CPU model.
+  * clips per second of each tool (decode included, one thread), with the CPU model: wall clock and CPU time
+    (user + system) of each round, the tools taking turns (exp, openSMILE, exp, openSMILE, ...) for --rounds
+    rounds, so load from other jobs on a shared machine falls on both; the ratio is of the summed times.
+--speed-only skips the agreement and classification measures.
 The corpus is read in place; nothing is copied. Requires the pinned opensmile (Tests/Reference/requirements-egemaps.txt)
 plus scikit-learn and pandas.
 """
@@ -21,6 +24,7 @@ for _name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_name, "1")
 
 import argparse  # noqa: E402
+import resource  # noqa: E402
 import json  # noqa: E402
 import platform  # noqa: E402
 import subprocess  # noqa: E402
@@ -58,21 +62,26 @@ def opensmile_table(files, level):
     smile = opensmile.Smile(feature_set=opensmile.FeatureSet.eGeMAPSv02, feature_level=level)
     x, rate = sf.read(files[0], dtype="float32")
     smile.process_signal(x, rate)  # warm-up, not timed
-    frames, start = [], time.perf_counter()
+    frames, start, cpu = [], time.perf_counter(), time.process_time()
     for path in files:
         x, rate = sf.read(path, dtype="float32")
         table = smile.process_signal(x, rate, file=path)
         frames.append(table)
-    return pd.concat(frames), time.perf_counter() - start
+    return pd.concat(frames), time.perf_counter() - start, time.process_time() - cpu
+
+
+def children_cpu():
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def exp_table(exp, files, kind, out):
     os.makedirs(out, exist_ok=True)
     subprocess.run([exp, "features", "--type", kind, "--out", out, files[0]], check=True, capture_output=True)
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), children_cpu()
     subprocess.run([exp, "features", "--type", kind, "--out", out] + files, check=True, capture_output=True)
-    seconds = time.perf_counter() - start
-    return pd.read_csv(os.path.join(out, kind + ".csv")), seconds
+    seconds, cpu = time.perf_counter() - start, children_cpu() - cpu
+    return pd.read_csv(os.path.join(out, kind + ".csv")), seconds, cpu
 
 
 def uar(features, labels, actors):
@@ -96,11 +105,35 @@ def main():
     parser.add_argument("--exp", required=True)
     parser.add_argument("--work", required=True)
     parser.add_argument("--limit", type=int, default=0)
+    parser.add_argument("--rounds", type=int, default=1)
+    parser.add_argument("--speed-only", action="store_true")
     parser.add_argument("--json")
     args = parser.parse_args()
     files = clips(args.corpus, args.limit)
-    ours, exp_seconds = exp_table(args.exp, files, "egemaps", os.path.join(args.work, "exp"))
-    theirs, smile_seconds = opensmile_table(files, opensmile.FeatureLevel.Functionals)
+    rounds = []
+    for _ in range(max(args.rounds, 1)):
+        ours, exp_wall, exp_cpu = exp_table(args.exp, files, "egemaps", os.path.join(args.work, "exp"))
+        theirs, smile_wall, smile_cpu = opensmile_table(files, opensmile.FeatureLevel.Functionals)
+        rounds.append(dict(exp_wall=exp_wall, exp_cpu=exp_cpu, opensmile_wall=smile_wall, opensmile_cpu=smile_cpu))
+        print(f"round {len(rounds)}: exp {len(files) / exp_wall:.2f} clips/s wall, {len(files) / exp_cpu:.2f} CPU; "
+              f"openSMILE {len(files) / smile_wall:.2f} wall, {len(files) / smile_cpu:.2f} CPU", flush=True)
+    total = {k: sum(r[k] for r in rounds) for k in rounds[0]}
+    speed = dict(
+        rounds=rounds,
+        opensmile_clips_per_second=len(files) * len(rounds) / total["opensmile_wall"],
+        exp_clips_per_second=len(files) * len(rounds) / total["exp_wall"],
+        ratio=total["opensmile_wall"] / total["exp_wall"],
+        opensmile_clips_per_cpu_second=len(files) * len(rounds) / total["opensmile_cpu"],
+        exp_clips_per_cpu_second=len(files) * len(rounds) / total["exp_cpu"],
+        cpu_ratio=total["opensmile_cpu"] / total["exp_cpu"],
+    )
+    if args.speed_only:
+        report = dict(clips=len(files), cpu=cpu_model(), opensmile=opensmile.__version__, speed=speed)
+        if args.json:
+            with open(args.json, "w") as f:
+                f.write(json.dumps(report, indent=2, sort_keys=True))
+        print_speed(len(files), report)
+        return
     names = list(theirs.columns)
     a = theirs.to_numpy(dtype=float)
     b = ours[names].to_numpy(dtype=float)
@@ -111,7 +144,7 @@ def main():
     r = np.array(list(correlation.values()))
     # Frame-level F0 on every 8th clip.
     subset = files[::8]
-    ours_lld, _ = exp_table(args.exp, subset, "egemaps_lld", os.path.join(args.work, "exp_lld"))
+    ours_lld = exp_table(args.exp, subset, "egemaps_lld", os.path.join(args.work, "exp_lld"))[0]
     agree = total = both = close = 0
     smile_lld = opensmile.Smile(feature_set=opensmile.FeatureSet.eGeMAPSv02,
                                 feature_level=opensmile.FeatureLevel.LowLevelDescriptors)
@@ -140,8 +173,7 @@ def main():
         f0=dict(clips=len(subset), frames=total, voicing_agreement=agree / max(total, 1),
                 voiced_in_both=both, within_1_percent=close / max(both, 1)),
         uar=dict(opensmile=uar_smile, exp=uar_exp, folds_opensmile=folds_smile, folds_exp=folds_exp),
-        speed=dict(opensmile_clips_per_second=len(files) / smile_seconds,
-                   exp_clips_per_second=len(files) / exp_seconds, ratio=smile_seconds / exp_seconds),
+        speed=speed,
     )
     text = json.dumps(report, indent=2, sort_keys=True)
     if args.json:
@@ -155,9 +187,16 @@ def main():
     print(f"F0 ({f0['clips']} clips, {f0['frames']} frames): voicing agreement {f0['voicing_agreement']:.4f}, "
           f"within 1 % on {f0['within_1_percent']:.4f} of {f0['voiced_in_both']} frames voiced in both")
     print(f"UAR (4 speaker folds, logistic regression): openSMILE {uar_smile:.4f}, exp {uar_exp:.4f}")
+    print_speed(len(files), report)
+
+
+def print_speed(count, report):
     sp = report["speed"]
-    print(f"speed: openSMILE {sp['opensmile_clips_per_second']:.2f} clips/s, exp {sp['exp_clips_per_second']:.2f} "
+    print(f"speed over {len(sp['rounds'])} round(s) of {count} clips on {report['cpu']}:")
+    print(f"  wall: openSMILE {sp['opensmile_clips_per_second']:.2f} clips/s, exp {sp['exp_clips_per_second']:.2f} "
           f"clips/s, ratio {sp['ratio']:.2f}x")
+    print(f"  CPU:  openSMILE {sp['opensmile_clips_per_cpu_second']:.2f} clips/s, "
+          f"exp {sp['exp_clips_per_cpu_second']:.2f} clips/s, ratio {sp['cpu_ratio']:.2f}x")
 
 
 if __name__ == "__main__":

@@ -27,7 +27,8 @@ struct EgemapsFormants: Sendable {
     private let virtualLength: Double
     private let samplePeriod: Double
     private let kMax: Int
-    /// `cos` and `sin` of `2π k i / n_d` for output sample `i` and bin `k < kMax/2`, row-major by `i`.
+    /// `cos` and `sin` of `2π k i / n_d` for bins `k = 1 … kMax/2 − 1` and output samples `i`, row-major by `k`
+    /// (so the inner loop runs over contiguous outputs and vectorises).
     private let cosines: [Float]
     private let sines: [Float]
 
@@ -42,9 +43,11 @@ struct EgemapsFormants: Sendable {
         var m = min(k, outputCount)
         if m % 2 == 1 { m -= 1 }
         kMax = m
-        let nd = virtualLength
-        cosines = (0..<outputCount).flatMap { i in (0..<(m / 2)).map { k2 in Float(cos(2 * Double.pi * Double(k2 * i) / nd)) } }
-        sines = (0..<outputCount).flatMap { i in (0..<(m / 2)).map { k2 in Float(sin(2 * Double.pi * Double(k2 * i) / nd)) } }
+        let nd = virtualLength, count = outputCount
+        let bins = max(m / 2 - 1, 0)
+        func angle(_ k2: Int, _ i: Int) -> Double { 2 * Double.pi * Double(k2 * i) / nd }
+        cosines = (0..<bins).flatMap { b in (0..<count).map { i in Float(cos(angle(b + 1, i))) } }
+        sines = (0..<bins).flatMap { b in (0..<count).map { i in Float(sin(angle(b + 1, i))) } }
     }
 
     /// Formants of every whole 20 ms frame of `samples`.
@@ -54,6 +57,8 @@ struct EgemapsFormants: Sendable {
         let n = framing.fftSize, l = framing.frameLength
         let pad = (n - l) / 2
         let workspace = FFTWorkspace(size: n)
+        var resampled = [Float](repeating: 0, count: outputCount)
+        var roots: [Complex] = []
         var result: [Frame] = []
         result.reserveCapacity(frames)
         for t in 0..<frames {
@@ -61,42 +66,68 @@ struct EgemapsFormants: Sendable {
             for i in 0..<n { workspace.input[i] = 0 }
             for i in 0..<l { workspace.input[pad + i] = samples[start + i] * framing.window[i] }
             workspace.execute()
-            let s = workspace.spectrum
-            let resampled = resample(s, nyquist: s[n])
-            result.append(formants(lpc(resampled).map(Double.init)))
+            resample(workspace.spectrum, into: &resampled)
+            result.append(formants(Self.lpc(resampled, order: Self.order).map(Double.init), roots: &roots))
         }
         return result
     }
 
     /// openSMILE's `smileDsp_irdft`: the spectrum's inverse real DFT at `I` points, scaled by `2 / N`.
     ///
-    /// Resampling, autocorrelation and the Levinson recursion run in single precision as openSMILE's do: the
-    /// roots of an order-11 polynomial move visibly with the rounding of its coefficients.
-    private func resample(_ spectrum: UnsafeMutablePointer<Float>, nyquist: Float) -> [Float] {
-        let k = framing.fftSize, half = kMax / 2
-        return cosines.withUnsafeBufferPointer { cosines in
-            sines.withUnsafeBufferPointer { sines in
-                (0..<outputCount).map { i in
-                    var x = spectrum[0]
-                    if outputCount >= k { x += nyquist * Float(cos(2 * Double.pi * Double((k / 2) * i) / virtualLength)) }
-                    // openSMILE's real FFT stores Σ x sin(+ωn), i.e. minus the imaginary part.
-                    let row = i * half
-                    for k2 in stride(from: 1, to: half, by: 1) {
-                        x += spectrum[2 * k2] * cosines[row + k2] - spectrum[2 * k2 + 1] * sines[row + k2]
+    /// Each output is summed in single precision, bin after bin, as openSMILE does (the roots of the order-11
+    /// LPC polynomial downstream move visibly with any change of rounding); the outputs are independent, so
+    /// they are accumulated side by side, which vectorises without reordering any output's sum.
+    func resample(_ spectrum: UnsafeMutablePointer<Float>, into out: inout [Float]) {
+        let k = framing.fftSize, half = kMax / 2, count = outputCount
+        precondition(out.count == count, "EgemapsFormants.resample expects \(count) outputs, got \(out.count)")
+        let dc = spectrum[0]
+        out.withUnsafeMutableBufferPointer { x in
+            cosines.withUnsafeBufferPointer { cosines in
+                sines.withUnsafeBufferPointer { sines in
+                    for i in 0..<count { x[i] = dc }
+                    if count >= k {
+                        let nyquist = spectrum[k]
+                        for i in 0..<count { x[i] += nyquist * Float(cos(2 * Double.pi * Double((k / 2) * i) / virtualLength)) }
                     }
-                    return x / Float(k / 2)
+                    // openSMILE's real FFT stores Σ x sin(+ωn), i.e. minus the imaginary part. Bins are taken
+                    // four at a time, each output adding them in order, so it is loaded and stored once per four.
+                    var k2 = 1
+                    while k2 + 4 <= half {
+                        let c0 = cosines.baseAddress! + (k2 - 1) * count, s0 = sines.baseAddress! + (k2 - 1) * count
+                        let c1 = c0 + count, c2 = c1 + count, c3 = c2 + count
+                        let s1 = s0 + count, s2 = s1 + count, s3 = s2 + count
+                        let re0 = spectrum[2 * k2], im0 = spectrum[2 * k2 + 1]
+                        let re1 = spectrum[2 * k2 + 2], im1 = spectrum[2 * k2 + 3]
+                        let re2 = spectrum[2 * k2 + 4], im2 = spectrum[2 * k2 + 5]
+                        let re3 = spectrum[2 * k2 + 6], im3 = spectrum[2 * k2 + 7]
+                        let out = x.baseAddress!
+                        for i in 0..<count {
+                            var v = out[i]
+                            v += re0 * c0[i] - im0 * s0[i]
+                            v += re1 * c1[i] - im1 * s1[i]
+                            v += re2 * c2[i] - im2 * s2[i]
+                            v += re3 * c3[i] - im3 * s3[i]
+                            out[i] = v
+                        }
+                        k2 += 4
+                    }
+                    while k2 < half {
+                        let re = spectrum[2 * k2], im = spectrum[2 * k2 + 1]
+                        let c = cosines.baseAddress! + (k2 - 1) * count, s = sines.baseAddress! + (k2 - 1) * count
+                        for i in 0..<count { x[i] += re * c[i] - im * s[i] }
+                        k2 += 1
+                    }
+                    let scale = Float(k / 2)
+                    for i in 0..<count { x[i] /= scale }
                 }
             }
         }
     }
 
-    /// Order-11 LPC coefficients `a_1 … a_11` by the autocorrelation method (openSMILE `smileDsp_calcLpcAcf`).
-    private func lpc(_ x: [Float]) -> [Float] {
-        let p = Self.order
-        var r = [Float](repeating: 0, count: p + 1)
-        for lag in 0...p where lag < x.count {
-            for i in lag..<x.count { r[lag] += x[i] * x[i - lag] }
-        }
+    /// LPC coefficients `a_1 … a_p` (`p < 16`) by the autocorrelation method and the Levinson–Durbin recursion
+    /// (openSMILE `smileDsp_calcLpcAcf`), in single precision as openSMILE computes them.
+    static func lpc(_ x: [Float], order p: Int) -> [Float] {
+        let r = autocorrelation(x, maxLag: p)
         var a = [Float](repeating: 0, count: p)
         guard r[0] != 0 else { return a }
         var e = r[0]
@@ -118,7 +149,30 @@ struct EgemapsFormants: Sendable {
         return a
     }
 
-    private func formants(_ a: [Double]) -> Frame {
+    /// `r[lag] = Σ_{i ≥ lag} x[i] x[i − lag]` for `lag = 0 … p` (`p < 16`), each summed in openSMILE's order.
+    ///
+    /// The lags are accumulated side by side in one 16-lane vector, reading `x[i − lag]` for all of them at once
+    /// from a reversed, zero-padded copy of `x`.
+    static func autocorrelation(_ x: [Float], maxLag p: Int) -> [Float] {
+        precondition(p >= 0 && p < 16, "EgemapsFormants.autocorrelation expects maxLag in 0...15, got \(p)")
+        let n = x.count
+        var sums = SIMD16<Float>(repeating: 0)
+        // reversed[n − 1 − i + lag] = x[i − lag], 0 where i < lag (adding 0 · x[i] leaves a sum unchanged).
+        var reversed = [Float](repeating: 0, count: n + 16)
+        for i in 0..<n { reversed[n - 1 - i] = x[i] }
+        reversed.withUnsafeBytes { z in
+            for i in 0..<n {
+                let lagged = z.loadUnaligned(fromByteOffset: (n - 1 - i) * MemoryLayout<Float>.stride, as: SIMD16<Float>.self)
+                sums += SIMD16(repeating: x[i]) * lagged
+            }
+        }
+        return (0...p).map { sums[$0] }
+    }
+
+    /// Formants from LPC coefficients; `roots` holds the previous frame's polynomial roots (empty for none) and
+    /// receives this frame's. Overlapping frames have nearby roots, so the root search starts from them, turned
+    /// by 0.01 rad so that real starting points can leave the real axis.
+    private func formants(_ a: [Double], roots: inout [Complex]) -> Frame {
         let p = a.count
         // Ascending-power coefficients of x^p − Σ a_j x^(p−j), as openSMILE hands them to its root solver.
         var poly = (0..<p).map { -a[p - $0 - 1] }
@@ -127,7 +181,9 @@ struct EgemapsFormants: Sendable {
             return Frame(frequencies: [Double](repeating: 0, count: Self.count), bandwidths: [Double](repeating: 0, count: Self.count))
         }
         var found: [(Double, Double)] = []
-        for var root in PolynomialRoots.roots(ascending: poly) {
+        let turn = Complex(cos(0.01), sin(0.01))
+        roots = PolynomialRoots.roots(ascending: poly, start: roots.isEmpty ? nil : roots.map { $0 * turn })
+        for var root in roots {
             if root.magnitude > 1 { root = Complex(1, 0) / root.conjugate }
             guard root.im >= 0 else { continue }
             let f = abs(atan2(root.im, root.re)) / (2 * Double.pi * samplePeriod)
@@ -161,16 +217,31 @@ struct Complex: Sendable, Equatable {
 /// All complex roots of a real polynomial by the Aberth–Ehrlich simultaneous iteration.
 enum PolynomialRoots {
     /// Roots of `c[0] + c[1] x + … + c[n] x^n` (`c[n] ≠ 0`), in no particular order.
-    static func roots(ascending c: [Double]) -> [Complex] {
+    ///
+    /// `start` (n distinct points, e.g. the roots of a similar polynomial) shortens the iteration; without it, or
+    /// when the iteration from it has not settled after 50 rounds, the roots are sought from a circle.
+    static func roots(ascending c: [Double], start: [Complex]? = nil) -> [Complex] {
         let n = c.count - 1
         guard n >= 1, c[n] != 0 else { return [] }
         let monic = c.map { $0 / c[n] }
+        if let start, start.count == n {
+            let (z, settled) = iterate(monic, from: start, rounds: 50)
+            if settled { return z }
+        }
         // Start on a circle of the Cauchy-bound radius, rotated off the real axis.
         let radius = 1 + (monic.dropLast().map(abs).max() ?? 0)
-        var z = (0..<n).map { k -> Complex in
+        let circle = (0..<n).map { k -> Complex in
             let angle = 2 * Double.pi * Double(k) / Double(n) + 0.4
             return Complex(radius * 0.5 * cos(angle), radius * 0.5 * sin(angle))
         }
+        return iterate(monic, from: circle, rounds: 500).roots
+    }
+
+    /// At most `rounds` Aberth–Ehrlich rounds on the monic polynomial from `start`; `settled` tells whether every
+    /// root's last correction fell below 1e-14.
+    private static func iterate(_ monic: [Double], from start: [Complex], rounds: Int) -> (roots: [Complex], settled: Bool) {
+        let n = monic.count - 1
+        var z = start
         func evaluate(_ x: Complex) -> (Complex, Complex) {
             var p = Complex(1, 0), d = Complex(0, 0)
             for k in stride(from: n - 1, through: 0, by: -1) {
@@ -179,20 +250,29 @@ enum PolynomialRoots {
             }
             return (p, d)
         }
-        for _ in 0..<500 {
-            var moved = 0.0
-            for i in 0..<n {
+        // A root stops moving once its correction falls below 1e-14 (the others then no longer disturb it
+        // beyond that); the rest iterate on, so late roots do not cost the converged ones a re-evaluation.
+        var settled = [Bool](repeating: false, count: n)
+        for _ in 0..<rounds {
+            var moving = false
+            for i in 0..<n where !settled[i] {
                 let (p, d) = evaluate(z[i])
-                if p.magnitude == 0 { continue }
+                if p.magnitude == 0 { settled[i] = true; continue }
                 let ratio = p / d
-                var sum = Complex(0, 0)
-                for j in 0..<n where j != i { sum = sum + Complex(1, 0) / (z[i] - z[j]) }
-                let step = ratio / (Complex(1, 0) - ratio * sum)
+                var sumRe = 0.0, sumIm = 0.0
+                for j in 0..<n where j != i {
+                    // 1 / (z_i − z_j) = conj(δ) / |δ|², with one division.
+                    let dr = z[i].re - z[j].re, di = z[i].im - z[j].im
+                    let q = 1 / (dr * dr + di * di)
+                    sumRe += dr * q
+                    sumIm -= di * q
+                }
+                let step = ratio / (Complex(1, 0) - ratio * Complex(sumRe, sumIm))
                 z[i] = z[i] - step
-                moved = max(moved, step.magnitude)
+                if step.magnitude < 1e-14 { settled[i] = true } else { moving = true }
             }
-            if moved < 1e-14 { break }
+            if !moving { return (z, true) }
         }
-        return z
+        return (z, false)
     }
 }

@@ -82,9 +82,12 @@ struct EgemapsFraming: Sendable {
                 for i in frameLength..<fftSize { workspace.input[i] = 0 }
                 workspace.execute()
                 let s = workspace.spectrum
-                result.append((0..<bins).map { k in
-                    let re = s[2 * k], im = s[2 * k + 1]
-                    return (re * re + im * im).squareRoot()
+                result.append([Float](unsafeUninitializedCapacity: bins) { m, initialized in
+                    for k in 0..<bins {
+                        let re = s[2 * k], im = s[2 * k + 1]
+                        m[k] = (re * re + im * im).squareRoot()
+                    }
+                    initialized = bins
                 })
             }
         }

@@ -32,9 +32,10 @@ struct EgemapsPitchCandidates: Sendable {
     private let auditoryWeight: [Double]
     private let grid: NaturalCubicSpline.Grid
     private let knots: NaturalCubicSpline.Knots
-    private let pointsPerOctave: Float
     private let firstLog: Float
     private let stepLog: Float
+    /// `⌊p log₂ h⌋` for `h = 2 … 15`: where harmonic `h` lands, in points of the log-frequency axis.
+    private let shifts: [Int]
 
     init(sampleRate: Int, fftSize: Int) {
         binCount = fftSize / 2 + 1
@@ -55,9 +56,10 @@ struct EgemapsPitchCandidates: Sendable {
         let atanS = perOctave * log2(65.0 / 50.0) - 1
         auditoryWeight = (0..<binCount).map { 0.5 + atan(3 * (Double($0) + 1 - atanS) / perOctave) / Double.pi }
         // cPitchShs reads these through single-precision level metadata.
-        pointsPerOctave = Float(perOctave)
         firstLog = Float(fminT)
         stepLog = (Float(fmaxT) - Float(fminT)) / Float(binCount - 1)
+        let points = Double(Float(perOctave))
+        shifts = (2...Self.harmonics).map { Int((points * log2(Double($0))).rounded(.down)) }
     }
 
     func callAsFunction(magnitude: [Float]) -> Frame {
@@ -65,13 +67,39 @@ struct EgemapsPitchCandidates: Sendable {
         return candidates(spectrum)
     }
 
+    /// Candidates of every frame; the frames' splines are solved two at a time (`NaturalCubicSpline.pair`),
+    /// with results identical to one frame at a time.
+    func callAsFunction(magnitudes: [[Float]]) -> [Frame] {
+        var frames: [Frame] = []
+        frames.reserveCapacity(magnitudes.count)
+        var t = 0
+        while t + 2 <= magnitudes.count {
+            let y0 = prepared(magnitudes[t]), y1 = prepared(magnitudes[t + 1])
+            let (s0, s1) = NaturalCubicSpline.pair(x: sourceLog, y0, y1, knots: knots)
+            frames.append(candidates(weighted(s0.evaluate(grid))))
+            frames.append(candidates(weighted(s1.evaluate(grid))))
+            t += 2
+        }
+        if t < magnitudes.count { frames.append(self(magnitude: magnitudes[t])) }
+        return frames
+    }
+
     /// The auditory-weighted log-frequency spectrum (`cSpecScale` with spectral enhancement and smoothing).
     func octaveSpectrum(_ magnitude: [Float]) -> [Float] {
+        weighted(NaturalCubicSpline(x: sourceLog, y: prepared(magnitude), knots: knots).evaluate(grid))
+    }
+
+    /// The enhanced and smoothed linear-frequency magnitudes the spline interpolates.
+    private func prepared(_ magnitude: [Float]) -> [Double] {
         var y = magnitude.map(Double.init)
         Self.enhance(&y)
         Self.smooth(&y)
-        let resampled = NaturalCubicSpline(x: sourceLog, y: y, knots: knots).evaluate(grid)
-        return (0..<binCount).map { i in
+        return y
+    }
+
+    /// Log-frequency values weighted by the auditory curve, negative ones (spline undershoot) set to 0.
+    private func weighted(_ resampled: [Double]) -> [Float] {
+        (0..<binCount).map { i in
             let v = Float(resampled[i])
             return v > 0 ? Float(Double(v) * auditoryWeight[i]) : 0
         }
@@ -81,16 +109,29 @@ struct EgemapsPitchCandidates: Sendable {
     static func enhance(_ a: inout [Double]) {
         let n = a.count
         guard n >= 2 else { return }
-        var peaks: [Int] = []
-        if a[0] > a[1] { peaks.append(0) }
-        for i in 1..<(n - 1) where a[i] > a[i - 1] && a[i] >= a[i + 1] { peaks.append(i) }
-        if a[n - 1] > a[n - 2] { peaks.append(n - 1) }
-        if peaks.count == 1 {
-            // openSMILE reads the (zero) second slot of its peak list here, so a lone peak clears all but bins 0-2.
-            for j in 3..<n { a[j] = 0 }
-        } else if peaks.count > 1 {
-            for i in 1..<peaks.count where peaks[i - 1] + 3 <= peaks[i] - 3 {
-                for j in (peaks[i - 1] + 3)...(peaks[i] - 3) { a[j] = 0 }
+        var peaks = [Int](repeating: 0, count: n)
+        a.withUnsafeMutableBufferPointer { a in
+            peaks.withUnsafeMutableBufferPointer { peaks in
+                // Every index is written and the count advances only at a peak: no branch to mispredict on
+                // the ragged spectra of speech.
+                var count = 0
+                peaks[0] = 0
+                count += a[0] > a[1] ? 1 : 0
+                for i in 1..<(n - 1) {
+                    peaks[count] = i
+                    count += (a[i] > a[i - 1] ? 1 : 0) & (a[i] >= a[i + 1] ? 1 : 0)
+                }
+                peaks[count] = n - 1
+                count += a[n - 1] > a[n - 2] ? 1 : 0
+                if count == 1 {
+                    // openSMILE reads the (zero) second slot of its peak list here, so a lone peak clears all
+                    // but bins 0-2.
+                    for j in 3..<max(n, 3) { a[j] = 0 }
+                } else if count > 1 {
+                    for i in 1..<count where peaks[i - 1] + 3 <= peaks[i] - 3 {
+                        for j in (peaks[i - 1] + 3)...(peaks[i] - 3) { a[j] = 0 }
+                    }
+                }
             }
         }
     }
@@ -108,13 +149,20 @@ struct EgemapsPitchCandidates: Sendable {
     private func candidates(_ s: [Float]) -> Frame {
         let n = s.count
         var ss = s
-        var scale = Self.compression
-        for h in 2...Self.harmonics {
-            let shift = Int((Double(pointsPerOctave) * log2(Double(h))).rounded(.down))
-            if shift < n { for j in shift..<n { ss[j - shift] += s[j] * scale } }
-            scale *= Self.compression
+        ss.withUnsafeMutableBufferPointer { ss in
+            s.withUnsafeBufferPointer { s in
+                var scale = Self.compression
+                for shift in shifts {
+                    // Pointer offsets instead of `j - shift` indices: no overflow check, so the loop vectorises.
+                    if shift < n {
+                        let source = s.baseAddress! + shift, target = ss.baseAddress!
+                        for j in 0..<(n - shift) { target[j] += source[j] * scale }
+                    }
+                    scale *= Self.compression
+                }
+                for j in 0..<n { ss[j] = max(ss[j] / Float(Self.harmonics), 0) }
+            }
         }
-        for j in 0..<n { ss[j] = max(ss[j] / Float(Self.harmonics), 0) }
         var index = [Float](repeating: 0, count: Self.count)
         var score = [Float](repeating: 0, count: Self.count)
         var found = 0
@@ -187,87 +235,4 @@ struct EgemapsPitchCandidates: Sendable {
         if y3 > y1 && y3 > y2 { return (x3, y3) }
         return (x1, y1)
     }
-}
-
-/// A natural cubic spline through `(x[i], y[i])` with increasing `x` (Numerical Recipes `spline`/`splint`).
-struct NaturalCubicSpline {
-    private let x: [Double]
-    private let y: [Double]
-    private let second: [Double]
-
-    init(x: [Double], y: [Double]) {
-        self.init(x: x, y: y, knots: Knots(x))
-    }
-
-    /// The knot-only terms of the tridiagonal system, shared by every spline over the same `x` (openSMILE caches
-    /// them too: `smileMath_cspline_init`).
-    struct Knots: Sendable {
-        let sigma: [Double]
-        let right: [Double]
-        let left: [Double]
-
-        init(_ x: [Double]) {
-            let n = x.count
-            var sigma = [Double](repeating: 0, count: n), right = sigma, left = sigma
-            for i in 1..<max(n - 1, 1) {
-                sigma[i] = (x[i] - x[i - 1]) / (x[i + 1] - x[i - 1])
-                right[i] = (x[i + 1] - x[i]) * (x[i + 1] - x[i - 1])
-                left[i] = (x[i] - x[i - 1]) * (x[i + 1] - x[i - 1])
-            }
-            self.sigma = sigma; self.right = right; self.left = left
-        }
-    }
-
-    init(x: [Double], y: [Double], knots: Knots) {
-        precondition(x.count == y.count && x.count >= 3, "NaturalCubicSpline expects >= 3 matching points, got \(x.count), \(y.count)")
-        self.x = x
-        self.y = y
-        let n = x.count
-        var y2 = [Double](repeating: 0, count: n)
-        var u = [Double](repeating: 0, count: n)
-        for i in 1..<(n - 1) {
-            let sigma = knots.sigma[i]
-            let p = 1 / (sigma * y2[i - 1] + 2)
-            y2[i] = (sigma - 1) * p
-            let slope = (y[i + 1] - y[i]) / knots.right[i] - (y[i] - y[i - 1]) / knots.left[i]
-            u[i] = p * (6 * slope - sigma * u[i - 1])
-        }
-        y2[n - 1] = 0
-        for j in stride(from: n - 2, through: 0, by: -1) { y2[j] = y2[j] * y2[j + 1] + u[j] }
-        second = y2
-    }
-
-    /// Evaluation points located once (by bisection) among the knots, for splines that share their `x`.
-    struct Grid: Sendable {
-        let low: [Int]
-        let a: [Double]
-        let b: [Double]
-        let h: [Double]
-
-        init(x: [Double], at points: [Double]) {
-            var low: [Int] = [], a: [Double] = [], b: [Double] = [], h: [Double] = []
-            for t in points {
-                var lo = 0, hi = x.count - 1
-                while hi - lo > 1 {
-                    let mid = (hi + lo) / 2
-                    if x[mid] > t { hi = mid } else { lo = mid }
-                }
-                let width = x[hi] - x[lo]
-                low.append(lo); h.append(width)
-                a.append((x[hi] - t) / width); b.append((t - x[lo]) / width)
-            }
-            self.low = low; self.a = a; self.b = b; self.h = h
-        }
-    }
-
-    /// Spline values at the points of `grid` (built from this spline's `x`).
-    func evaluate(_ grid: Grid) -> [Double] {
-        (0..<grid.low.count).map { i in
-            let lo = grid.low[i], a = grid.a[i], b = grid.b[i], h = grid.h[i]
-            return a * y[lo] + b * y[lo + 1] + ((a * a * a - a) * second[lo] + (b * b * b - b) * second[lo + 1]) * h * h / 6
-        }
-    }
-
-    /// Spline values at `points` (each located by bisection).
-    func evaluate(at points: [Double]) -> [Double] { evaluate(Grid(x: x, at: points)) }
 }

@@ -37,7 +37,7 @@ struct EgemapsVoicing: Sendable {
 
     func analyse(_ samples: [Float]) -> Result {
         let spectra = framing.magnitudes(samples, frames: frameCount(sampleCount: samples.count))
-        let (f0, decided) = EgemapsPitchSmoother.smooth(spectra.map { candidates(magnitude: $0) })
+        let (f0, decided) = EgemapsPitchSmoother.smooth(candidates(magnitudes: spectra))
         var gated = f0
         for t in f0.indices {
             var sum = 0.0
