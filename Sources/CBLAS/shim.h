@@ -33,3 +33,4 @@ static inline unsigned long long exp_xcr0(void) {
     return 0;
 #endif
 }
+#include "vector_math.h"

@@ -52,6 +52,7 @@ import TestSupport
         #expect(report.gemmCheckRelativeError <= bound.value, "\(report.gemmCheckRelativeError), \(bound)")
         #expect(report.trainSamplesPerSecond > 0 && report.inferSamplesPerSecond > 0 && report.latencyMillisecondsBatch1 > 0)
         #expect(report.trainStepCPUMilliseconds > 0 && report.trainStepCPUMilliseconds.isFinite)
+        #expect(report.inferCPUMilliseconds > 0 && report.inferCPUMilliseconds.isFinite)
         #expect(report.gemmPeakGigaflops > 0 && report.modelFlopUtilisation > 0)
         #expect(report.peakRSSMegabytes > 0 && report.finalLoss.isFinite)
         #expect(report.flopsPerExample == Self.peerFlops(frames: 20, features: 6, classes: 3))

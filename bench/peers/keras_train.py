@@ -10,7 +10,7 @@ Training uses model.train_on_batch (a compiled tf.function step); samples/s = ba
 warm-up steps; inference and latency are medians of the compiled model(x, training=False). Same FLOP accounting as
 torch_train.py.
 train_step_cpu_ms is the median process CPU time of a step (all threads), which other jobs on a shared machine
-disturb far less than the wall time.
+disturb far less than the wall time; infer_cpu_ms is the same for one inference pass at batch 32.
 """
 import os
 
@@ -66,13 +66,14 @@ def run(args):
             times.append(time.perf_counter() - start)
             cpu_times.append(time.process_time() - cpu_start)
     predict = tf.function(lambda batch: model(batch, training=False))
-    infer, latency = [], []
+    infer, infer_cpu, latency = [], [], []
     batch = tf.constant(x[:32])
     predict(batch).numpy()
     for _ in range(INFERENCE_REPEATS):
-        start = time.perf_counter()
+        start, cpu_start = time.perf_counter(), time.process_time()
         predict(batch).numpy()
         infer.append(time.perf_counter() - start)
+        infer_cpu.append(time.process_time() - cpu_start)
     one = tf.constant(x[:1])
     predict(one).numpy()
     for _ in range(LATENCY_REPEATS):
@@ -88,6 +89,7 @@ def run(args):
             "train_samples_per_s": rate, "train_step_ms": step * 1e3,
             "train_step_cpu_ms": statistics.median(cpu_times) * 1e3,
             "infer_samples_per_s": batch.shape[0] / statistics.median(infer),
+            "infer_cpu_ms": statistics.median(infer_cpu) * 1e3,
             "latency_ms_b1": statistics.median(latency) * 1e3,
             "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "flops_per_example": flops,
             "gflops": achieved, "gemm_peak_gflops": peak, "mfu": achieved / peak, "blas_kernel": "eigen/onednn",

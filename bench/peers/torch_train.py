@@ -13,7 +13,7 @@ latency at batch 1 are medians of forward passes under torch.inference_mode(). G
 the forward FLOPs; MFU divides by the best 1024³ matmul this process measures. With --compare, prints the ratio of
 every given report to this run.
 train_step_cpu_ms is the median process CPU time of a step (all threads), which other jobs on a shared machine
-disturb far less than the wall time.
+disturb far less than the wall time; infer_cpu_ms is the same for one inference forward pass at batch 32.
 """
 import argparse
 import json
@@ -110,14 +110,15 @@ def run(args):
             times.append(time.perf_counter() - start)
             cpu_times.append(time.process_time() - cpu_start)
     model.eval()
-    infer, latency = [], []
+    infer, infer_cpu, latency = [], [], []
     with torch.inference_mode():
         batch = x[:32]
         model(batch)
         for _ in range(INFERENCE_REPEATS):
-            start = time.perf_counter()
+            start, cpu_start = time.perf_counter(), time.process_time()
             model(batch)
             infer.append(time.perf_counter() - start)
+            infer_cpu.append(time.process_time() - cpu_start)
         one = x[:1]
         model(one)
         for _ in range(LATENCY_REPEATS):
@@ -133,6 +134,7 @@ def run(args):
             "train_samples_per_s": rate, "train_step_ms": step * 1e3,
             "train_step_cpu_ms": statistics.median(cpu_times) * 1e3,
             "infer_samples_per_s": batch.shape[0] / statistics.median(infer),
+            "infer_cpu_ms": statistics.median(infer_cpu) * 1e3,
             "latency_ms_b1": statistics.median(latency) * 1e3,
             "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "flops_per_example": flops,
             "gflops": achieved, "gemm_peak_gflops": peak, "mfu": achieved / peak,
@@ -157,7 +159,9 @@ def compare(base, others):
         print(f"{r['framework']} / {base['framework']}: "
               f"train {r['train_samples_per_s'] / base['train_samples_per_s']:.2f}× "
               f"(per CPU second {base['train_step_cpu_ms'] / r['train_step_cpu_ms']:.2f}×), "
-              f"infer {r['infer_samples_per_s'] / base['infer_samples_per_s']:.2f}×, "
+              f"infer {r['infer_samples_per_s'] / base['infer_samples_per_s']:.2f}×"
+              + (f" (per CPU second {base['infer_cpu_ms'] / r['infer_cpu_ms']:.2f}×)" if 'infer_cpu_ms' in r and 'infer_cpu_ms' in base else "")
+              + ", "
               f"latency b1 {r['latency_ms_b1']:.3f} vs {base['latency_ms_b1']:.3f} ms, "
               f"peak RSS {r['peak_rss_mb']:.0f} vs {base['peak_rss_mb']:.0f} MB")
 

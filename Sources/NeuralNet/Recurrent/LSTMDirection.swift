@@ -73,19 +73,8 @@ final class LSTMDirection: RecurrentDirection {
                             }
                             continue
                         }
-                        let gate = gp + row * g4, tOut = tp + (training ? row : b) * h
-                        sigmoidInPlace(gate, count: 2 * h)
-                        tanhInPlace(gate + 2 * h, count: h)
-                        sigmoidInPlace(gate + 3 * h, count: h)
-                        if step > 0 {
-                            let cPrev = cp + prevRow * h
-                            for j in 0..<h { cOut[j] = gate[h + j] * cPrev[j] + gate[j] * gate[2 * h + j] }
-                        } else {
-                            for j in 0..<h { cOut[j] = gate[j] * gate[2 * h + j] }
-                        }
-                        tOut.update(from: cOut, count: h)
-                        tanhInPlace(tOut, count: h)
-                        for j in 0..<h { hOut[j] = gate[3 * h + j] * tOut[j] }
+                        lstmCellForward(gate: gp + row * g4, cPrev: step > 0 ? UnsafePointer(cp + prevRow * h) : nil,
+                                        cell: cOut, cellTanh: tp + (training ? row : b) * h, hidden: hOut, units: h)
                     }
                 }
             }
@@ -116,15 +105,10 @@ final class LSTMDirection: RecurrentDirection {
                         let zGate = z + gate * w, input = projected + gate * h
                         for j in 0..<w { zGate[j] += input[j] }
                     }
-                    sigmoidInPlace(z, count: 2 * w)
-                    tanhInPlace(z + 2 * w, count: w)
-                    sigmoidInPlace(z + 3 * w, count: w)
-                    let c = scratch + b * h + u0, cellTanh = scratch + n * h + u0
-                    for j in 0..<w { c[j] = z[w + j] * c[j] + z[j] * z[2 * w + j] }
-                    cellTanh.update(from: c, count: w)
-                    tanhInPlace(cellTanh, count: w)
-                    let hOut = hp + row * h + u0
-                    for j in 0..<w { hOut[j] = z[3 * w + j] * cellTanh[j] }
+                    // c of the example is updated in place (zero before its first step).
+                    let c = scratch + b * h + u0
+                    lstmCellForward(gate: z, cPrev: UnsafePointer(c), cell: c, cellTanh: scratch + n * h + u0,
+                                    hidden: hp + row * h + u0, units: w)
                 }
             }
         }

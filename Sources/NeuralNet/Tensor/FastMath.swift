@@ -131,3 +131,27 @@ func lstmGateGradients(gate: UnsafePointer<Float>, tanhC: UnsafePointer<Float>, 
         j += 1
     }
 }
+
+/// One LSTM step of one example forward through the gate nonlinearities (`h` units): activates the pre-activations
+/// `gate [4h]` (i, f, g, o) in place and writes `c_t = f·c_{t−1} + i·g`, `tanh(c_t)` and `h_t = o·tanh(c_t)`;
+/// `cPrev` is `nil` for the zero state and may equal `cell`. With `vector` it runs as one pass of the AVX-512 kernel
+/// of the C shim (the same rational tanh, with fused multiply-adds: it differs from this SIMD8 path only in rounding).
+func lstmCellForward(gate: UnsafeMutablePointer<Float>, cPrev: UnsafePointer<Float>?, cell: UnsafeMutablePointer<Float>,
+                     cellTanh: UnsafeMutablePointer<Float>, hidden: UnsafeMutablePointer<Float>, units h: Int,
+                     vector: Bool = BLAS.avx512Kernels) {
+    if vector {
+        BLAS.lstmCellAVX512(gate: gate, cPrev: cPrev, cell: cell, cellTanh: cellTanh, hidden: hidden, units: h)
+        return
+    }
+    sigmoidInPlace(gate, count: 2 * h)
+    tanhInPlace(gate + 2 * h, count: h)
+    sigmoidInPlace(gate + 3 * h, count: h)
+    if let cPrev {
+        for j in 0..<h { cell[j] = gate[h + j] * cPrev[j] + gate[j] * gate[2 * h + j] }
+    } else {
+        for j in 0..<h { cell[j] = gate[j] * gate[2 * h + j] }
+    }
+    cellTanh.update(from: cell, count: h)
+    tanhInPlace(cellTanh, count: h)
+    for j in 0..<h { hidden[j] = gate[3 * h + j] * cellTanh[j] }
+}

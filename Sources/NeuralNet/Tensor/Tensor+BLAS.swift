@@ -154,6 +154,18 @@ extension Tensor {
     }
 }
 
+extension BLAS {
+    /// Whether this CPU and operating system run the AVX-512 kernels of the C shim (`vector_math.h`).
+    static let avx512Kernels = BLASHostProbe.instructionSets().contains(.avx512f)
+
+    /// `exp_lstm_cell_avx512`: one LSTM step of one example over `units` units (see `lstmCellForward`); call only
+    /// when `avx512Kernels`.
+    static func lstmCellAVX512(gate: UnsafeMutablePointer<Float>, cPrev: UnsafePointer<Float>?, cell: UnsafeMutablePointer<Float>,
+                               cellTanh: UnsafeMutablePointer<Float>, hidden: UnsafeMutablePointer<Float>, units: Int) {
+        exp_lstm_cell_avx512(gate, cPrev, cell, cellTanh, hidden, units)
+    }
+}
+
 /// Process-wide settings of the compute engine and the BLAS library (OpenBLAS) that benchmarks report and control.
 public enum BLASRuntime {
     /// Threads NeuralNet uses for large matrix products and recurrent batches (default: active processors).

@@ -6,7 +6,7 @@ import Foundation
 /// Training throughput is `batch / median step time` over `steps` steps after `warmupSteps`; the median process CPU
 /// time per step is reported beside it, since on a shared machine it depends far less on other jobs than the wall
 /// time does (with one thread it is the step's own compute; with more it adds up every thread). Inference is the median
-/// forward time at `batch`; latency is the median forward time of one example. Achieved GFLOP/s counts a training step
+/// forward time at `batch` (with its median process CPU time beside it, for the same reason); latency is the median forward time of one example. Achieved GFLOP/s counts a training step
 /// as 3× the forward FLOPs (forward, input gradients, weight gradients); MFU divides it by the best `sgemm`
 /// throughput this process measures with the same BLAS and thread count.
 public enum TrainingBenchmark {
@@ -30,6 +30,8 @@ public enum TrainingBenchmark {
         public var trainStepMilliseconds: Double
         public var trainStepCPUMilliseconds: Double
         public var inferSamplesPerSecond: Double
+        /// Median process CPU time (all threads) of one inference forward pass at batch `min(32, batch)`.
+        public var inferCPUMilliseconds: Double
         public var latencyMillisecondsBatch1: Double
         public var peakRSSMegabytes: Double
         public var flopsPerExample: Int
@@ -46,7 +48,8 @@ public enum TrainingBenchmark {
             case framework, model, batch, frames, features, classes, threads
             case trainSamplesPerSecond = "train_samples_per_s", trainStepMilliseconds = "train_step_ms"
             case trainStepCPUMilliseconds = "train_step_cpu_ms"
-            case inferSamplesPerSecond = "infer_samples_per_s", latencyMillisecondsBatch1 = "latency_ms_b1"
+            case inferSamplesPerSecond = "infer_samples_per_s", inferCPUMilliseconds = "infer_cpu_ms"
+            case latencyMillisecondsBatch1 = "latency_ms_b1"
             case peakRSSMegabytes = "peak_rss_mb", flopsPerExample = "flops_per_example", gigaflops = "gflops"
             case gemmPeakGigaflops = "gemm_peak_gflops", modelFlopUtilisation = "mfu", blasKernel = "blas_kernel"
             case blasKernelChosenBy = "blas_kernel_chosen_by"
@@ -57,12 +60,13 @@ public enum TrainingBenchmark {
         public var summary: String {
             String(format: "%@%@ [%@ chosen by %@, %d threads] batch %d × %d × %d → %d classes: train %.0f samples/s "
                    + "(%.1f ms/step), infer %.0f samples/s, latency b1 %.3f ms, peak RSS %.0f MB, %.2f MFLOP/example, "
-                   + "%.1f GFLOP/s of %.1f GEMM peak (MFU %.1f%%), GEMM check rel. error %.1e, CPU %.1f ms/step",
+                   + "%.1f GFLOP/s of %.1f GEMM peak (MFU %.1f%%), GEMM check rel. error %.1e, CPU %.1f ms/step and "
+                   + "%.1f ms/inference",
                    framework, model == Options.Model.defaultStack.rawValue ? "" : " " + model, blasKernel,
                    blasKernelChosenBy.rawValue, threads, batch, frames, features, classes, trainSamplesPerSecond,
                    trainStepMilliseconds, inferSamplesPerSecond, latencyMillisecondsBatch1, peakRSSMegabytes,
                    Double(flopsPerExample) / 1e6, gigaflops, gemmPeakGigaflops, modelFlopUtilisation * 100,
-                   gemmCheckRelativeError, trainStepCPUMilliseconds)
+                   gemmCheckRelativeError, trainStepCPUMilliseconds, inferCPUMilliseconds)
         }
     }
 
@@ -100,7 +104,13 @@ public enum TrainingBenchmark {
         }
         let inferenceBatch = slice(x, count: min(32, options.batch))
         _ = model.forward(inferenceBatch, mode: .inference)
-        let inferTimes = (0..<options.inferenceRepeats).map { _ in time { _ = model.forward(inferenceBatch, mode: .inference) } }
+        var inferCPUTimes: [Double] = []
+        let inferTimes = (0..<options.inferenceRepeats).map { _ in
+            let cpuStart = processCPUSeconds()
+            let seconds = time { _ = model.forward(inferenceBatch, mode: .inference) }
+            inferCPUTimes.append(processCPUSeconds() - cpuStart)
+            return seconds
+        }
         let single = slice(x, count: 1)
         _ = model.forward(single, mode: .inference)
         let latencyTimes = (0..<options.latencyRepeats).map { _ in time { _ = model.forward(single, mode: .inference) } }
@@ -114,6 +124,7 @@ public enum TrainingBenchmark {
             classes: options.classes, threads: options.threads, trainSamplesPerSecond: trainRate,
             trainStepMilliseconds: step * 1e3, trainStepCPUMilliseconds: median(cpuTimes) * 1e3,
             inferSamplesPerSecond: Double(inferenceBatch.shape[0]) / median(inferTimes),
+            inferCPUMilliseconds: median(inferCPUTimes) * 1e3,
             latencyMillisecondsBatch1: median(latencyTimes) * 1e3, peakRSSMegabytes: peakResidentMegabytes(),
             flopsPerExample: flops, gigaflops: achieved, gemmPeakGigaflops: peak, modelFlopUtilisation: achieved / peak,
             blasKernel: BLASRuntime.kernelName, blasKernelChosenBy: BLASRuntime.kernelChooser,
