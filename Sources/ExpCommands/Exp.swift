@@ -19,6 +19,7 @@ struct Exp: AsyncParsableCommand {
             Evaluate.self,
             Show.self,
             Predict.self,
+            Ensemble.self,
             Sweep.self,
             Compare.self,
             Diff.self,
