@@ -60,6 +60,11 @@ import Testing
             #expect(lines[2 + fold].contains(String(format: "| %.4f |", metrics.uar)), "\(lines[2 + fold])")
         }
 
+        let compared = try exp(["compare", "runs/cepstra+spectra", "--format", "csv"])
+        #expect(compared.status == 0, "\(compared.error)")
+        #expect(compared.output.contains("cepstra+spectra/fold-0,ensemble,") && !compared.error.contains("no run.json"),
+                "\(compared.output)\n\(compared.error)")
+
         // One run alone, named by its directory: its own test metrics come back.
         let runs = root.appendingPathComponent("runs/cepstra")
         let id = try #require(try FileManager.default.contentsOfDirectory(atPath: runs.path).filter { $0.hasPrefix("cepstra-") }.sorted().first)
