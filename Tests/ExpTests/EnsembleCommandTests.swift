@@ -39,7 +39,8 @@ import Testing
         let trained = try exp(["run", "cepstra.yaml", "spectra.yaml", "--runs-dir", "runs", "--quiet"])
         #expect(trained.status == 0, "\(trained.error)")
 
-        let table = try exp(["ensemble", "--run", "cepstra", "--run", "spectra", "--runs-dir", "runs", "--format", "md"])
+        let table = try exp(["ensemble", "--run", "cepstra", "--run", "runs/spectra", "--runs-dir", "runs",
+                             "--format", "md"])
         #expect(table.status == 0, "\(table.error)")
         let lines = table.output.split(separator: "\n").map(String.init)
         #expect(lines.count == 5, "\(table.output)")

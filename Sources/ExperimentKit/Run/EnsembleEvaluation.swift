@@ -78,21 +78,31 @@ public enum EnsembleEvaluator {
     }
 
     /// The completed runs `reference` names: the run itself for a run directory or `<name>/<run-id>`, else every
-    /// completed run of the experiment (sorted by run id).
+    /// completed run of the experiment named (under `runsRoot`) or of the experiment directory given as a path
+    /// (sorted by run id).
     /// - Throws: `RunError.readFailed` when nothing matches or no run of the experiment is completed;
     ///   `RunError.invalid` for a run directory that is not completed; `RunError.outsideRunsRoot`.
     public static func runs(of reference: String, runsRoot: URL) throws -> [URL] {
-        let located = try RunLocator.locate(reference, runsRoot: runsRoot)
         let manager = FileManager.default
-        let direct = manager.fileExists(atPath: URL(fileURLWithPath: reference).appendingPathComponent("run.json").path)
-            || manager.fileExists(atPath: runsRoot.appendingPathComponent(reference).appendingPathComponent("run.json").path)
-        if direct {
+        let local = URL(fileURLWithPath: reference)
+        let named = runsRoot.appendingPathComponent(reference)
+        if manager.fileExists(atPath: local.appendingPathComponent("run.json").path)
+            || manager.fileExists(atPath: named.appendingPathComponent("run.json").path) {
+            let located = try RunLocator.locate(reference, runsRoot: runsRoot)
             guard try RunRecord.read(RunDirectory(existing: located).record)?.status == .completed else {
                 throw RunError.invalid("\(located.path) is not a completed run: train it to the end first (exp run)")
             }
             return [located]
         }
-        let experiment = located.deletingLastPathComponent()
+        var isDirectory: ObjCBool = false
+        let experiment: URL
+        if !manager.fileExists(atPath: named.path), manager.fileExists(atPath: local.path, isDirectory: &isDirectory),
+           isDirectory.boolValue {
+            // A path the user gives (`runs/<name>`) is taken as it is, as for a run directory.
+            experiment = local.standardizedFileURL
+        } else {
+            experiment = try RunLocator.locate(reference, runsRoot: runsRoot).deletingLastPathComponent()
+        }
         let names = ((try? manager.contentsOfDirectory(atPath: experiment.path)) ?? []).sorted()
         let completed = try names.compactMap { name -> URL? in
             let directory = experiment.appendingPathComponent(name)
@@ -170,9 +180,17 @@ public enum EnsembleEvaluator {
         }
         keyed.sort { byFold ? $0.fold < $1.fold : $0.key < $1.key }
         for entry in keyed {
+            // Classes come from run.json, so a mismatch is refused before anything is scored or written.
+            let first = entry.members[0]
+            if let other = entry.members.first(where: { $0.record.classes != first.record.classes }) {
+                throw RunError.invalid("an ensemble needs the same classes in every run: "
+                    + "\(first.record.name)/\(first.directory.lastPathComponent) has "
+                    + "\((first.record.classes ?? []).joined(separator: ", ")) but "
+                    + "\(other.record.name)/\(other.directory.lastPathComponent) has "
+                    + "\((other.record.classes ?? []).joined(separator: ", "))")
+            }
             let present = Set(entry.members.map(\.reference))
             guard let missing = references.indices.first(where: { !present.contains($0) }) else { continue }
-            let first = entry.members[0]
             let shown = first.test.prefix(3).joined(separator: ", ") + (first.test.count > 3 ? ", …" : "")
             throw RunError.invalid("experiment '\(experiments[missing])' (--run \(references[missing])) has no "
                 + "completed run tested on the split of \(first.record.name)/\(first.directory.lastPathComponent) "

@@ -127,8 +127,10 @@ import Testing
         } throws: { error in
             let text = "\(error)"
             return text.contains("an ensemble needs the same classes in every run") && text.contains("merged/")
-                && text.contains("neutral, happy")
+                && text.contains("has angry, calm, disgust") && text.contains("but merged/")
         }
+        #expect(!FileManager.default.fileExists(atPath: workspace.root.appendingPathComponent("alpha+merged").path),
+                "nothing is written when a group's classes differ")
     }
 
     @Test func aGroupWithoutEveryExperimentIsAnError() throws {
