@@ -176,7 +176,9 @@ public enum EnsembleEvaluator {
         let byFold = folds.allSatisfy { $0 != nil } && Set(folds).count == folds.count
         var keyed = zip(order, folds).map { identity, fold in
             (key: byFold ? "fold-\(fold ?? 0)" : hashKey(identity), fold: fold ?? 0,
-             members: members[identity, default: []].sorted { $0.reference < $1.reference })
+             members: members[identity, default: []].sorted {
+                 ($0.reference, $0.directory.path) < ($1.reference, $1.directory.path)
+             })
         }
         keyed.sort { byFold ? $0.fold < $1.fold : $0.key < $1.key }
         for entry in keyed {

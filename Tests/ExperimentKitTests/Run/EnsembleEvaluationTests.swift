@@ -24,17 +24,19 @@ import Testing
         let options = CrossCorpusFixtures.options(base)
         var specs: [String: ExperimentSpec] = [:]
         var runs: [String: [URL]] = [:]
-        let experiments: [(name: String, folds: [Int], features: String?, extra: String)] = [
-            ("alpha", [0, 1], nil, ""),
-            ("beta", [0, 1], "features: {type: logmel, n_fft: 256, hop_length: 256, n_mels: 12}", ""),
-            ("merged", [0, 1], nil, "labels: {map: {calm: neutral}}"),
-            ("partial", [0], nil, ""),
+        let experiments: [(name: String, folds: [Int], seeds: [Int], features: String?, extra: String)] = [
+            ("alpha", [0, 1], [1], nil, ""),
+            ("beta", [0, 1], [1], "features: {type: logmel, n_fft: 256, hop_length: 256, n_mels: 12}", ""),
+            ("merged", [0, 1], [1], nil, "labels: {map: {calm: neutral}}"),
+            ("partial", [0], [1], nil, ""),
+            ("seeds", [0, 1], [2, 3], nil, ""),
         ]
         for experiment in experiments {
-            for fold in experiment.folds {
+            for (fold, seed) in experiment.folds.flatMap({ fold in experiment.seeds.map { (fold, $0) } }) {
                 var yaml = CrossCorpusFixtures.spec(name: experiment.name, data: data,
                                                     split: "{type: speaker_kfold, k: 2, fold: \(fold)}",
                                                     extra: experiment.extra)
+                    .replacingOccurrences(of: "seed: 1\n", with: "seed: \(seed)\n")
                 if let features = experiment.features {
                     yaml = yaml.replacingOccurrences(of: "features: {type: mfcc, n_mfcc: 8, n_fft: 256, hop_length: 256, n_mels: 20}",
                                                      with: features)
@@ -54,6 +56,23 @@ import Testing
         try EnsembleEvaluator.evaluate(references: references, name: name, runsRoot: workspace.root,
                                        registries: .builtins,
                                        featureCache: FeatureCache(directory: workspace.base.appendingPathComponent("cache").path))
+    }
+
+    /// The mean over `references` of each reference's mean `Predictor` probabilities on `clips` (8 classes). With
+    /// speaker folds the test speakers' clips are all test clips, so they are the normalisation context.
+    static func meanProbabilities(_ references: [[URL]], clips: [Clip], in workspace: Workspace) throws -> [[Double]] {
+        var mean = [[Double]](repeating: [Double](repeating: 0, count: 8), count: clips.count)
+        for runs in references {
+            for run in runs {
+                let components = SpecComponents(spec: try #require(workspace.specs[run.path]), registries: .builtins,
+                                                classCount: 8)
+                let probabilities = try Predictor(run: run, components: components)
+                    .probabilities(of: clips, scoring: Array(clips.indices))
+                let weight = 1 / Double(runs.count * references.count)
+                for row in mean.indices { for k in 0 ..< 8 { mean[row][k] += probabilities[row][k] * weight } }
+            }
+        }
+        return mean
     }
 
     @Test func oneMemberReproducesTheRunsOwnTestMetrics() throws {
@@ -85,15 +104,7 @@ import Testing
             let test = Set(try #require(record.split).test)
             let clips = corpus.clips.filter { test.contains(Experiment.relativePath($0, in: corpus)) }
             #expect(clips.count == test.count && group.record.testClips == test.count)
-            // Speaker folds: the test speakers' clips are all test clips, so they are the normalisation context.
-            var mean = [[Double]](repeating: [Double](repeating: 0, count: 8), count: clips.count)
-            for member in members {
-                let components = SpecComponents(spec: try #require(workspace.specs[member.path]), registries: .builtins,
-                                                classCount: 8)
-                let probabilities = try Predictor(run: member, components: components)
-                    .probabilities(of: clips, scoring: Array(clips.indices))
-                for row in mean.indices { for k in 0 ..< 8 { mean[row][k] += probabilities[row][k] / 2 } }
-            }
+            let mean = try Self.meanProbabilities([[members[0]], [members[1]]], clips: clips, in: workspace)
             let classes = try #require(record.classes)
             let truth = clips.map { classes.firstIndex(of: $0.label) ?? -1 }
             let predicted = mean.map { row in row.indices.max { row[$0] < row[$1] } ?? 0 }
@@ -118,6 +129,29 @@ import Testing
         #expect(abs(summary.uar.std - abs(uars[0] - uars[1]) / 2.0.squareRoot()) < 1e-12)
         let table = try summary.render(format: "md")
         #expect(table.contains("| fold-0 | alpha/") && table.contains("| mean ± std (2) |"))
+    }
+
+    @Test func severalRunsOfOneExperimentInAFoldAreAveragedBeforeTheExperiments() throws {
+        let workspace = try Self.workspace.get()
+        let summary = try Self.evaluate(["alpha", "seeds"], in: workspace)
+        #expect(summary.groups.map(\.record.group) == ["fold-0", "fold-1"])
+        let corpus = try ManifestSource(.init(path: workspace.manifest)).load()
+        let seeds = workspace.runs["seeds"] ?? []
+        for (fold, group) in summary.groups.enumerated() {
+            let alpha = try #require(workspace.runs["alpha"]?[fold])
+            let twins = [seeds[2 * fold], seeds[2 * fold + 1]]
+            #expect(group.record.members.map(\.experiment) == ["alpha", "seeds", "seeds"])
+            #expect(Set(group.record.members.dropFirst().map(\.path)) == Set(twins.map(\.path)))
+            let record = try #require(try RunRecord.read(RunDirectory(existing: alpha).record))
+            let test = Set(try #require(record.split).test)
+            let clips = corpus.clips.filter { test.contains(Experiment.relativePath($0, in: corpus)) }
+            // alpha weighs 1/2, each seed 1/4: not the flat mean over three runs.
+            let mean = try Self.meanProbabilities([[alpha], twins], clips: clips, in: workspace)
+            let classes = try #require(record.classes)
+            let truth = clips.map { classes.firstIndex(of: $0.label) ?? -1 }
+            let loss = zip(truth, mean).map { -log($1[$0]) }.reduce(0, +) / Double(truth.count)
+            #expect(abs((group.metrics.loss ?? .nan) - loss) < 1e-12 * max(1, loss))
+        }
     }
 
     @Test func membersWithDifferentClassesAreRefused() throws {
