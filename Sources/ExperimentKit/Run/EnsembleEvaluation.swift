@@ -71,8 +71,9 @@ public enum EnsembleEvaluator {
             progress("\(ensembleName)/\(key): " + members.map {
                 "\($0.record.name)/\($0.directory.lastPathComponent)"
             }.joined(separator: " + ") + "\n")
-            results.append(try score(members, references: references, key: key, name: ensembleName, runsRoot: runsRoot, registries: registries,
-                                     checkpoint: checkpoint, featureCache: featureCache))
+            results.append(try score(members, references: references, key: key, name: ensembleName,
+                                     runsRoot: runsRoot, registries: registries, checkpoint: checkpoint,
+                                     featureCache: featureCache))
         }
         return EnsembleSummary(name: ensembleName, groups: results)
     }
