@@ -7,7 +7,7 @@ struct Exp: AsyncParsableCommand {
         abstract: "Speech emotion recognition experiments: features, training, sweeps and comparison.",
         discussion: "Start with README.md (a five-minute tour). Reference pages: docs/specs.md (every spec key and "
             + "default), docs/training.md, docs/sweeps.md, docs/compare.md, docs/corpora.md, docs/cross-corpus.md, "
-            + "docs/features.md, docs/plugins.md.",
+            + "docs/ensembles.md, docs/features.md, docs/plugins.md.",
         version: "0.1.0",
         subcommands: [
             Validate.self,
@@ -19,6 +19,7 @@ struct Exp: AsyncParsableCommand {
             Evaluate.self,
             Show.self,
             Predict.self,
+            Ensemble.self,
             Sweep.self,
             Compare.self,
             Diff.self,

@@ -126,7 +126,7 @@ import Testing
         let real = RunLocatorPath.real(root.path)
         // Names under the root; a path given as such (`elsewhere.path`) is taken wherever it lies.
         for reference in ["x", "x/r1", "../elsewhere/r1"] {
-            for arguments in [["show", reference], ["predict", "--run", reference, "clip.wav"]] {
+            for arguments in [["show", reference], ["predict", "--run", reference, "clip.wav"], ["ensemble", "--run", reference]] {
                 let outcome = try Self.exp(arguments + ["--runs-dir", "runs"], in: directory)
                 Self.expectCleanFailure(outcome, mentions: ["Error: run directory", "resolves outside the runs root \(real)",
                                                             "pass --runs-dir DIR"])

@@ -30,7 +30,8 @@ public struct RunRow: Sendable {
         return params[key]
     }
 
-    /// The status attribute (`unreadable` when `run.json` is missing or corrupt).
+    /// The status attribute (`ensemble` for a group of `exp ensemble`, `unreadable` when `run.json` is otherwise
+    /// missing or corrupt).
     public var status: String { attributes["status"]?.description ?? "unreadable" }
 
     /// Reads the run at `directory`; never throws: what cannot be read is left out and described in `note`.
@@ -42,6 +43,11 @@ public struct RunRow: Sendable {
         do {
             if let record = try RunRecord.read(run.record) {
                 row.attributes = attributes(of: record)
+            } else if FileManager.default.fileExists(atPath: directory.appendingPathComponent("ensemble.json").path) {
+                // A group of `exp ensemble`: test metrics without a run of its own.
+                row.attributes = ["status": .string("ensemble"), "name": .string(fallbackName),
+                                  "id": .string(directory.lastPathComponent),
+                                  "run": .string("\(fallbackName)/\(directory.lastPathComponent)")]
             } else {
                 notes.append("no run.json")
             }

@@ -69,6 +69,20 @@ import TestSupport
         #expect(kinds?.sorted() == [CheckpointKind.average, .best, .last].map(\.rawValue).sorted())
     }
 
+    @Test func ensembleRecordMatchesItsSchema() throws {
+        let member = EnsembleMember(reference: "cnn-lstm-logmel", experiment: "cnn-lstm-logmel",
+                                    runID: "cnn-lstm-logmel-0123456789", path: "runs/cnn-lstm-logmel/cnn-lstm-logmel-0123456789",
+                                    checkpoint: "best")
+        let record = EnsembleGroupRecord(name: "a+b", group: "fold-1", fold: 1, classes: ["neutral", "angry"],
+                                         testClips: 240, corpusRoot: "data/ravdess",
+                                         combination: EnsembleGroupRecord.meanOfMeans, members: [member, member])
+        let schema = try Self.schema("ensemble.schema.json")
+        Self.check(try Self.object(record), against: schema, path: "ensemble")
+        let items = ((schema["properties"] as? [String: Any])?["members"] as? [String: Any])?["items"] as? [String: Any]
+        let kinds = ((items?["properties"] as? [String: Any])?["checkpoint"] as? [String: Any])?["enum"] as? [String]
+        #expect(kinds?.sorted() == [CheckpointKind.average, .best, .last].map(\.rawValue).sorted())
+    }
+
     @Test func metricsMatchTheirSchema() throws {
         let metrics = ClassificationMetrics(truth: [0, 1, 2, 2], predicted: [0, 2, 2, 1], classNames: ["a", "b", "c"],
                                             loss: 0.7)
