@@ -88,11 +88,7 @@ public enum CorpusEvaluator {
         }
         let probabilities = try predictor.probabilities(of: corpus.clips, scoring: scored)
         let truth = scored.map { index[corpus.clips[$0].label] ?? 0 }
-        let predicted = probabilities.map { row in row.indices.max { row[$0] < row[$1] } ?? 0 }
-        // Mean negative log-likelihood of the true class, as the run's own test loss (without label smoothing).
-        let loss = zip(truth, probabilities).map { -log(max($1[$0], Double(Float.leastNormalMagnitude))) }
-            .reduce(0, +) / Double(truth.count)
-        let metrics = ClassificationMetrics(truth: truth, predicted: predicted, classNames: classes, loss: loss)
+        let metrics = ClassificationMetrics(truth: truth, probabilities: probabilities, classNames: classes)
         let evaluation = CorpusEvaluation(
             corpus: name, type: target.corpus.type, root: loaded.root, checkpoint: kind.rawValue, classes: classes,
             missingClasses: classes.filter { !present.contains($0) }, leftOut: leftOut, droppedByLabels: corpus.dropped,

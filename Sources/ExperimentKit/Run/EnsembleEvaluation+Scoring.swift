@@ -73,11 +73,7 @@ extension EnsembleEvaluator {
             }
             return k
         }
-        let predicted = mean.map { row in row.indices.max { row[$0] < row[$1] } ?? 0 }
-        // Mean negative log-likelihood of the true class, as a run's own test loss (without label smoothing).
-        let loss = zip(truth, mean).map { -log(max($1[$0], Double(Float.leastNormalMagnitude))) }
-            .reduce(0, +) / Double(truth.count)
-        let metrics = ClassificationMetrics(truth: truth, predicted: predicted, classNames: names, loss: loss)
+        let metrics = ClassificationMetrics(truth: truth, probabilities: mean, classNames: names)
         let folds = Set(members.map(\.fold))
         let record = EnsembleGroupRecord(
             name: name, group: key, fold: folds.count == 1 ? folds.first ?? nil : nil, classes: names,

@@ -48,6 +48,15 @@ public struct ClassificationMetrics: Codable, Sendable, Equatable {
         case confusionMatrix = "confusion_matrix"
     }
 
+    /// Metrics of class probabilities against `truth`: each row's most probable class is its prediction, and the
+    /// loss is the mean negative log-likelihood of the true class (a run's test loss without label smoothing).
+    public init(truth: [Int], probabilities: [[Double]], classNames: [String]) {
+        let predicted = probabilities.map { row in row.indices.max { row[$0] < row[$1] } ?? 0 }
+        let loss = zip(truth, probabilities).map { -log(max($1[$0], Double(Float.leastNormalMagnitude))) }
+            .reduce(0, +) / Double(max(truth.count, 1))
+        self.init(truth: truth, predicted: predicted, classNames: classNames, loss: loss)
+    }
+
     /// Computes the metrics of `predicted` against `truth` (class indices into `classNames`).
     ///
     /// - Parameters:
