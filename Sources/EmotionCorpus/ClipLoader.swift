@@ -53,6 +53,13 @@ public struct ClipLoader: AudioLoading, Equatable {
         return trimDB.map { key + ";trim_db=\($0)" } ?? key
     }
 
+    /// This loader without the `duration` cut: the whole (trimmed) clip after `offset`, for test-time windows.
+    public var wholeClips: ClipLoader {
+        var loader = self
+        loader.duration = nil
+        return loader
+    }
+
     /// Mono samples of `path` at `sampleRate`, cut and normalised.
     /// - Throws: `AudioError` naming the file.
     public func load(_ path: String) throws -> [Float] {

@@ -2,12 +2,14 @@ import AudioFeatures
 import NeuralNet
 
 extension ExperimentSpec {
-    /// The model's per-example input shape `[T, C]`: the feature matrix of `data.duration` seconds of audio.
+    /// The model's per-example input shape `[T, C]`: the feature matrix of `data.duration` seconds of audio
+    /// (`DataOptions.shapeInferenceSeconds` for whole clips, whose `T` is only known from the corpus).
     ///
     /// - Throws: `SpecErrors` if the feature extractor cannot be built.
     public func inputShape(registries: Registries) throws -> [Int] {
         let extractor = try registries.features.make(features)
-        let samples = Int((resolved.data.options.duration * Double(resolved.data.options.sampleRate)).rounded())
+        let seconds = resolved.data.options.duration ?? DataOptions.shapeInferenceSeconds
+        let samples = Int((seconds * Double(resolved.data.options.sampleRate)).rounded())
         // The frame count depends on padding and centring choices; extracting silence asks the extractor itself.
         let matrix = extractor.extract([Float](repeating: 0, count: samples))
         return [matrix.frameCount, extractor.featureCount]

@@ -11,7 +11,8 @@ extension ResolvedSpec {
             "run id     \(runID)",
             "seed       \(seed)",
             "data       \(data.allCorpora.map(describe).joined(separator: " + ")) sample_rate=\(data.options.sampleRate) "
-                + "duration=\(data.options.duration) normalize=\(data.options.normalize)",
+                + "duration=\(data.options.duration.map { "\($0)" } ?? "whole clips") normalize=\(data.options.normalize)"
+                + (data.options.testCrops > 1 ? " test_crops=\(data.options.testCrops)" : ""),
             "labels     \(labelsSummary)",
             "features   \(describe(features))",
             "augment    \(augment.isEmpty ? "none" : augment.map(describe).joined(separator: ", "))",

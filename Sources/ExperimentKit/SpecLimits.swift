@@ -49,7 +49,9 @@ public enum SpecLimits {
             default: return nil
             }
         }
-        let samples = data.duration * Double(data.sampleRate)
+        // Whole clips (`duration: null`) have no length before they are read.
+        guard let duration = data.duration else { return nil }
+        let samples = duration * Double(data.sampleRate)
         if samples > Double(maxClipSamples) {
             return .invalidValue(dataLocation, path: "data", message: "one clip would hold \(Int(samples.rounded())) samples "
                 + "(duration × sample_rate), above the limit of \(maxClipSamples); lower data.duration or data.sample_rate")

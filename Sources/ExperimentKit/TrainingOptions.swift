@@ -135,8 +135,9 @@ public struct EarlyStopping: Codable, Sendable, Equatable, StrictDecodable, Vali
 public struct DataOptions: Codable, Sendable, Equatable, StrictDecodable, Validatable {
     /// Every clip is resampled to this rate in Hz (`sample_rate`, int > 0, default 16000).
     public var sampleRate: Int = 16_000
-    /// Clips are cut or zero-padded to this many seconds (float > 0, default 3.0).
-    public var duration: Double = 3.0
+    /// Clips are cut or zero-padded to this many seconds (float > 0, default 3.0); `null` keeps every clip whole,
+    /// batches padded to the corpus's longest clip with the padding masked.
+    public var duration: Double? = 3.0
     /// Amplitude normalisation per clip: `peak` (default), `rms` or `none`.
     public var normalize: String = "peak"
     /// Leading and trailing silence quieter than this many dB below the clip's loudest frame is cut before the
@@ -148,6 +149,13 @@ public struct DataOptions: Codable, Sendable, Equatable, StrictDecodable, Valida
     /// (`speaker_normalization`, default false). Needs speaker ids in the corpus, and at prediction time several
     /// clips of each speaker.
     public var speakerNormalization = false
+    /// Validation, test and prediction score a clip longer than `duration` as up to this many windows of `duration`
+    /// seconds spread evenly from its start to its end, averaging their class probabilities (`test_crops`, int ≥ 1,
+    /// default 1: the first `duration` seconds only). Training is unchanged.
+    public var testCrops = 1
+
+    /// Seconds of audio that shape inference (`exp validate`, parameter counts) assumes when `duration` is null.
+    public static let shapeInferenceSeconds = 3.0
 
     /// The accepted `normalize` values.
     public static let normalizeChoices = ["none", "peak", "rms"]
@@ -156,6 +164,7 @@ public struct DataOptions: Codable, Sendable, Equatable, StrictDecodable, Valida
         case sampleRate = "sample_rate", duration, normalize
         case trimDB = "trim_db"
         case speakerNormalization = "speaker_normalization"
+        case testCrops = "test_crops"
     }
 
     /// 16 kHz, 3 s, peak-normalised.
@@ -164,27 +173,33 @@ public struct DataOptions: Codable, Sendable, Equatable, StrictDecodable, Valida
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         sampleRate = try c.decodeIfPresent(Int.self, forKey: .sampleRate) ?? sampleRate
-        duration = try c.decodeIfPresent(Double.self, forKey: .duration) ?? duration
+        // An explicit `duration: null` means whole clips; an absent key keeps the default.
+        if c.contains(.duration) {
+            duration = try c.decodeNil(forKey: .duration) ? nil : c.decode(Double.self, forKey: .duration)
+        }
         normalize = try c.decodeIfPresent(String.self, forKey: .normalize) ?? normalize
         trimDB = try c.decodeIfPresent(Double.self, forKey: .trimDB)
         speakerNormalization = try c.decodeIfPresent(Bool.self, forKey: .speakerNormalization) ?? false
+        testCrops = try c.decodeIfPresent(Int.self, forKey: .testCrops) ?? 1
     }
 
-    /// The off states of `trim_db` and `speaker_normalization` are left out, so specs that do not use them keep
-    /// the resolved form, and the run ids, they had before these options existed.
+    /// The off states of `trim_db`, `speaker_normalization` and `test_crops` are left out, so specs that do not use
+    /// them keep the resolved form, and the run ids, they had before these options existed.
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(sampleRate, forKey: .sampleRate)
-        try c.encode(duration, forKey: .duration)
+        if let duration { try c.encode(duration, forKey: .duration) } else { try c.encodeNil(forKey: .duration) }
         try c.encode(normalize, forKey: .normalize)
         try c.encodeIfPresent(trimDB, forKey: .trimDB)
         if speakerNormalization { try c.encode(true, forKey: .speakerNormalization) }
+        if testCrops != 1 { try c.encode(testCrops, forKey: .testCrops) }
     }
 
     public func validate() -> [ValueIssue] {
         let issues: [ValueIssue?] = [
             .greaterThan(sampleRate, 0, key: CodingKeys.sampleRate),
-            .greaterThan(duration, 0.0, key: CodingKeys.duration),
+            duration.flatMap { .greaterThan($0, 0.0, key: CodingKeys.duration) },
+            .atLeast(testCrops, 1, key: CodingKeys.testCrops),
             .oneOf(normalize, Self.normalizeChoices, key: CodingKeys.normalize),
             trimDB.flatMap { .greaterThan($0, 0.0, key: CodingKeys.trimDB) },
         ]

@@ -90,7 +90,7 @@ import Testing
             "exp.yaml:2:7: seed: seed must be >= 0. Received: seed=-3",
             "exp.yaml:3:1: optimiser: unknown key 'optimiser'. Valid keys: augment, data, evaluate, features, labels, metrics, model, name, optimizer, schedule, seed, split, sweep, training. Did you mean 'optimizer'?",
             "exp.yaml:4:38: data.sample_rate: sample_rate must be > 0. Received: sample_rate=0",
-            "exp.yaml:4:41: data.roots: unknown key 'roots' for corpus type 'ravdess'. Valid keys: corpus, duration, normalize, root, sample_rate, speaker_normalization, trim_db. Did you mean 'root'?",
+            "exp.yaml:4:41: data.roots: unknown key 'roots' for corpus type 'ravdess'. Valid keys: corpus, duration, normalize, root, sample_rate, speaker_normalization, test_crops, trim_db. Did you mean 'root'?",
             "exp.yaml:5:18: features.type: unknown feature type 'mfc'. Known feature types: mfcc. Did you mean 'mfcc'?",
             "exp.yaml:8:28: model.layers[0].units: expected an integer, got 'abc'",
             "exp.yaml:9:29: model.layers[1].rate: rate must be in [0.0, 1.0). Received: rate=1.5",
@@ -192,6 +192,29 @@ import Testing
         #expect(invalid.contains { $0.hasSuffix("data.trim_db: trim_db must be > 0.0. Received: trim_db=-1.0") }, "\(invalid)")
         #expect(invalid.contains { $0.hasSuffix("training.mixup.alpha: alpha must be > 0.0. Received: alpha=0.0") }, "\(invalid)")
         #expect(invalid.contains { $0.hasSuffix("training.label_smoothing: label_smoothing must be in [0, 1). Received: label_smoothing=1.0") }, "\(invalid)")
+    }
+
+    @Test func wholeClipsAndTestCropsValidateAndResolve() throws {
+        let absent = try spec("data: {root: r}\n").resolved
+        #expect(absent.data.options.duration == 3.0 && absent.data.options.testCrops == 1)
+        let explicit = try spec("data: {root: r, duration: 3.0, test_crops: 1}\n").resolved
+        #expect(explicit.runID == absent.runID && !absent.canonicalJSON.contains("test_crops"))
+
+        let whole = try spec("data: {root: r, duration: null, test_crops: 4}\n").resolved
+        #expect(whole.data.options.duration == nil && whole.data.options.testCrops == 4)
+        #expect(whole.runID != absent.runID)
+        #expect(whole.yaml.contains("duration: null") && whole.yaml.contains("test_crops: 4"), "\(whole.yaml)")
+        #expect(whole.summary.contains("duration=whole clips") && whole.summary.contains("test_crops=4"))
+        let reloaded = try spec(whole.yaml, file: "spec.yaml").resolved
+        #expect(reloaded == whole && reloaded.runID == whole.runID)
+        let decoded = try JSONDecoder().decode(ResolvedSpec.self, from: Data(whole.prettyJSON.utf8))
+        #expect(decoded == whole)
+
+        let invalid = specMessages { _ = try spec("data: {root: r, test_crops: 0, duration: 0}\n") }
+        #expect(invalid.contains { $0.hasSuffix("data.test_crops: test_crops must be >= 1. Received: test_crops=0") }, "\(invalid)")
+        #expect(invalid.contains { $0.hasSuffix("data.duration: duration must be > 0.0. Received: duration=0.0") }, "\(invalid)")
+        let wrongType = specMessages { _ = try spec("data: {root: r, test_crops: many}\n") }
+        #expect(wrongType.count == 1 && wrongType[0].contains("data.test_crops: expected an integer, got 'many'"), "\(wrongType)")
     }
 
     @Test func resolvedSpecRoundTripsThroughJSON() throws {

@@ -171,8 +171,21 @@ public enum Experiment {
         let features = raw.map(statistics.apply)
         let frames = features.map(\.frameCount).max() ?? 0
         let width = extractor.featureCount
+        // Test-time windows come from the whole clip's features, standardised exactly like the training crops.
+        var views: [Int: [FeatureMatrix]] = [:]
+        if data.testCrops > 1, data.duration != nil {
+            let evaluated = split.validation + split.test
+            let whole = FeatureStore(cache: options.featureCache, extractor: extractor, loader: loader.wholeClips,
+                                     showsProgress: options.progress == .terminal)
+            let matrices = try whole.features(for: evaluated.map { corpus.clips[$0] }).features
+            for (clip, matrix) in zip(evaluated, matrices) {
+                let standardised = statistics.apply(speakerStatistics.map { $0[clip].apply(matrix) } ?? matrix)
+                views[clip] = TestCrops.windows(of: standardised, length: frames, count: data.testCrops)
+            }
+        }
         func side(_ indices: [Int]) -> LabeledFeatures {
-            LabeledFeatures(features: indices.map { features[$0] }, labels: indices.map { labels[$0] })
+            LabeledFeatures(features: indices.map { features[$0] }, labels: indices.map { labels[$0] },
+                            views: views.isEmpty ? nil : indices.map { views[$0] ?? [features[$0]] })
         }
         try session.update {
             $0.dataFingerprint = fingerprint(corpus)

@@ -22,6 +22,9 @@ public struct Prediction: Codable, Sendable, Equatable {
 /// A run trained with `data.speaker_normalization` standardises each file with the statistics of the files given
 /// for the same speaker (`speakers`), before the training-set statistics: the more clips of a speaker, the closer
 /// to training (a few dozen clips of varied emotions is what the training speakers had).
+///
+/// A run trained with `data.test_crops` > 1 scores a file longer than its input as that many windows of the whole
+/// (trimmed) clip and averages their probabilities, as its validation and test did.
 public final class Predictor {
     /// Class names from the checkpoint.
     public let classNames: [String]
@@ -29,6 +32,9 @@ public final class Predictor {
     public let speakerNormalization: Bool
     private let model: Sequential
     private let store: FeatureStore
+    /// Whole clips for test-time windows (`data.test_crops` > 1), else nil.
+    private let wholeStore: FeatureStore?
+    private let testCrops: Int
     private let statistics: NormalizationStats
     private let frames: Int
 
@@ -60,11 +66,14 @@ public final class Predictor {
         if let problem = Self.problem(with: data, extractorSampleRate: extractor.sampleRate) {
             throw RunError.readFailed(path: url.path, reason: "checkpoint metadata 'exp.data' is invalid: \(problem)")
         }
-        store = FeatureStore(cache: featureCache, extractor: extractor,
-                             loader: ClipLoader(sampleRate: data.sampleRate, duration: data.duration,
-                                                normalization: LoudnessNormalization(rawValue: data.normalize) ?? .none,
-                                                trimDB: data.trimDB.map(Float.init)),
-                             showsProgress: false)
+        let loader = ClipLoader(sampleRate: data.sampleRate, duration: data.duration,
+                                normalization: LoudnessNormalization(rawValue: data.normalize) ?? .none,
+                                trimDB: data.trimDB.map(Float.init))
+        store = FeatureStore(cache: featureCache, extractor: extractor, loader: loader, showsProgress: false)
+        testCrops = data.testCrops
+        wholeStore = data.testCrops > 1
+            ? FeatureStore(cache: featureCache, extractor: extractor, loader: loader.wholeClips, showsProgress: false)
+            : nil
         model = try components.makeModel(inputShape: [frames, extractor.featureCount], classCount: classNames.count,
                                          seed: 0)
         try Checkpoint.load(into: model, from: url)
@@ -77,12 +86,13 @@ public final class Predictor {
         if let trim = data.trimDB, !(trim.isFinite && trim <= 1_000) {
             return "trim_db must be finite and <= 1000. Received: trim_db=\(trim)"
         }
-        for (key, value) in [("sample_rate", Double(data.sampleRate)), ("duration", data.duration)] {
+        if data.testCrops > 1_000 { return "test_crops must be <= 1000. Received: test_crops=\(data.testCrops)" }
+        for (key, value) in [("sample_rate", Double(data.sampleRate)), ("duration", data.duration ?? 0)] {
             guard let maximum = SpecLimits.maxima[key], value.isFinite, value <= maximum else {
                 return "\(key) must be finite and <= \(Int(SpecLimits.maxima[key] ?? 0)). Received: \(key)=\(value)"
             }
         }
-        let samples = data.duration * Double(data.sampleRate)
+        let samples = (data.duration ?? 0) * Double(data.sampleRate)
         if samples > Double(SpecLimits.maxClipSamples) {
             return "one clip would hold \(Int(samples.rounded())) samples, above the limit of \(SpecLimits.maxClipSamples)"
         }
@@ -104,12 +114,10 @@ public final class Predictor {
     public func probabilities(_ files: [String], speakers: [String]? = nil) throws -> [[Double]] {
         precondition(speakers.map { $0.count == files.count } ?? true,
                      "Predictor: \(files.count) files but \(speakers?.count ?? 0) speakers")
-        var matrices = try files.map { try store.features(forFile: $0).features }
-        if speakerNormalization {
-            matrices = try SpeakerNormalization.apply(matrices, speakers: speakers ?? files.map { _ in "" },
-                                                      paths: files)
-        }
-        return matrices.map(classify)
+        let matrices = try files.map { try store.features(forFile: $0).features }
+        let whole = try wholeStore.map { store in try files.map { try store.features(forFile: $0).features } }
+        return try score(matrices, speakers: speakers ?? files.map { _ in "" }, paths: files,
+                         scoring: Array(files.indices), whole: whole)
     }
 
     /// Softmax probabilities `[K]` of the clips at `scored` (indices into `clips`), in that order. A run trained
@@ -118,16 +126,32 @@ public final class Predictor {
     /// - Throws: `AudioError` (or the store's error) naming a file that cannot be read; the speaker normalisation's
     ///   error for a clip without a speaker.
     public func probabilities(of clips: [Clip], scoring scored: [Int]) throws -> [[Double]] {
-        var matrices = try store.features(for: clips).features
-        if speakerNormalization {
-            matrices = try SpeakerNormalization.apply(matrices, speakers: clips.map(\.speaker), paths: clips.map(\.path))
-        }
-        return scored.map { classify(matrices[$0]) }
+        let matrices = try store.features(for: clips).features
+        let whole = try wholeStore.map { try $0.features(for: scored.map { clips[$0] }).features }
+        return try score(matrices, speakers: clips.map(\.speaker), paths: clips.map(\.path), scoring: scored,
+                         whole: whole)
     }
 
-    /// The class probabilities of one clip's features (before the training-set standardisation).
+    /// Probabilities of the clips at `scored` in `matrices` (speaker statistics from all of `matrices`); with
+    /// test-time windows, `whole[i]` is the whole clip of `scored[i]`, windowed and averaged.
+    private func score(_ matrices: [FeatureMatrix], speakers: [String?], paths: [String], scoring scored: [Int],
+                       whole: [FeatureMatrix]?) throws -> [[Double]] {
+        let speakerStatistics = speakerNormalization
+            ? try SpeakerNormalization.perClip(matrices, speakers: speakers, paths: paths) : nil
+        return scored.enumerated().map { position, clip in
+            func standardised(_ matrix: FeatureMatrix) -> FeatureMatrix {
+                statistics.apply(speakerStatistics.map { $0[clip].apply(matrix) } ?? matrix)
+            }
+            guard let whole else { return classify(standardised(matrices[clip])) }
+            let windows = TestCrops.windows(of: standardised(whole[position]), length: frames, count: testCrops)
+            let rows = windows.map(classify)
+            return rows[0].indices.map { k in rows.reduce(0) { $0 + $1[k] } / Double(rows.count) }
+        }
+    }
+
+    /// The class probabilities of one clip's standardised features.
     private func classify(_ matrix: FeatureMatrix) -> [Double] {
-        let batch = Batch.collate([0], features: [statistics.apply(matrix)], labels: [0], frames: frames)
+        let batch = Batch.collate([0], features: [matrix], labels: [0], frames: frames)
         let logits = model.forward(Tensor(shape: batch.shape, storage: batch.features), lengths: batch.lengths,
                                    mode: .inference)
         let top = logits.storage.max() ?? 0

@@ -9,12 +9,18 @@ public struct LabeledFeatures: Sendable {
     public var features: [FeatureMatrix]
     /// Class index per clip.
     public var labels: [Int]
+    /// Test-time windows of each clip (`data.test_crops`): when set, evaluation averages the class probabilities of
+    /// a clip's windows instead of scoring `features`.
+    public var views: [[FeatureMatrix]]?
 
-    /// Pairs `features` with `labels` (same count).
-    public init(features: [FeatureMatrix], labels: [Int]) {
+    /// Pairs `features` with `labels` (same count), and with the evaluation windows `views` of each clip if given.
+    public init(features: [FeatureMatrix], labels: [Int], views: [[FeatureMatrix]]? = nil) {
         precondition(features.count == labels.count, "\(features.count) feature matrices but \(labels.count) labels")
+        precondition(views.map { $0.count == labels.count && $0.allSatisfy { !$0.isEmpty } } ?? true,
+                     "views need at least one window for each of the \(labels.count) clips")
         self.features = features
         self.labels = labels
+        self.views = views
     }
 
     /// Number of clips.
@@ -215,6 +221,7 @@ public final class SequentialTask: TrainingTask {
 
     public func evaluate(_ split: EvaluationSplit) throws -> ClassificationMetrics {
         let data = split == .test ? test : (validation ?? test)
+        if let views = data.views { return evaluateWindows(views, labels: data.labels) }
         var accumulator = MetricsAccumulator(classNames: classNames)
         var start = 0
         while start < data.count {
@@ -225,6 +232,37 @@ public final class SequentialTask: TrainingTask {
             start += indices.count
         }
         return accumulator.result()
+    }
+
+    /// Metrics of clips scored by the mean class probabilities of their windows (`data.test_crops`); the loss is
+    /// the negative log of the mean probability of the true class.
+    private func evaluateWindows(_ views: [[FeatureMatrix]], labels: [Int]) -> ClassificationMetrics {
+        let windows = views.flatMap { $0 }
+        let owners = views.indices.flatMap { clip in Array(repeating: clip, count: views[clip].count) }
+        var sums = [[Double]](repeating: [Double](repeating: 0, count: classNames.count), count: views.count)
+        var start = 0
+        while start < windows.count {
+            let indices = Array(start ..< min(windows.count, start + options.evaluationBatchSize))
+            let batch = Batch.collate(indices, features: windows, labels: owners,
+                                      frames: options.frames)
+            let logits = model.forward(Tensor(shape: batch.shape, storage: batch.features), lengths: batch.lengths,
+                                       mode: .inference)
+            for (row, window) in indices.enumerated() {
+                let probabilities = Self.softmax(logits.storage[row * classNames.count ..< (row + 1) * classNames.count])
+                for k in probabilities.indices { sums[owners[window]][k] += probabilities[k] }
+            }
+            start += indices.count
+        }
+        let mean = sums.enumerated().map { clip, row in row.map { $0 / Double(views[clip].count) } }
+        return ClassificationMetrics(truth: labels, probabilities: mean, classNames: classNames)
+    }
+
+    /// Softmax in Double of one row of logits.
+    static func softmax(_ logits: ArraySlice<Float>) -> [Double] {
+        let top = Double(logits.max() ?? 0)
+        let exponentials = logits.map { exp(Double($0) - top) }
+        let total = exponentials.reduce(0, +)
+        return exponentials.map { $0 / total }
     }
 
     /// Logits `[N, K]` of `indices` in `data`, at inference.

@@ -1,0 +1,131 @@
+import AudioFeatures
+import EmotionCorpus
+import Foundation
+import NeuralNet
+import Testing
+@testable import ExperimentKit
+
+/// `data.test_crops` and `data.duration: null` in runs: the training loop scores a clip by the mean probabilities of
+/// its windows; a run's own test metrics come back through `Predictor` (what `exp predict`, `exp evaluate` and
+/// `exp ensemble` use), with the windows cut from the whole clip and standardised per speaker; whole-clip runs
+/// train on every frame.
+@Suite(.serialized) struct TestCropsRunTests {
+    /// A small Conv1D + LSTM network on 4 features with its task over `test`.
+    static func task(test: LabeledFeatures) throws -> SequentialTask {
+        let model = try Sequential([
+            Conv1D(inputChannels: 4, outputChannels: 6, kernelSize: 3), ReLU(),
+            LSTM(inputSize: 6, hiddenSize: 5), Dense(inputSize: 5, outputSize: 3),
+        ], inputShape: [12, 4], seed: 7)
+        return SequentialTask(model: model, optimizer: Adam(learningRate: 0.01), scheduler: nil,
+                              loss: CrossEntropyLoss(), classNames: ["neutral", "happy", "sad"],
+                              train: RunSequentialTests.data(6, seed: 1), validation: nil, test: test,
+                              options: .init(frames: 12, evaluationBatchSize: 4, seed: 1))
+    }
+
+    @Test func evaluationAveragesTheProbabilitiesOfEachClipsWindows() throws {
+        let clips = RunSequentialTests.data(7, seed: 5)
+        // Clip i has 12 + 5i frames of noise, cut into windows of 12 as the runner does: one window, then three.
+        var generator = SplitMix(seed: 9)
+        let views = clips.features.indices.map { index -> [FeatureMatrix] in
+            let frames = 12 + 5 * index
+            let long = FeatureMatrix(frameCount: frames, featureCount: 4,
+                                     values: (0 ..< frames * 4).map { _ in Float(generator.normal()) })
+            return TestCrops.windows(of: long, length: 12, count: 3)
+        }
+        #expect(views.map(\.count) == [1, 3, 3, 3, 3, 3, 3])
+        let windowed = try Self.task(test: LabeledFeatures(features: clips.features, labels: clips.labels, views: views))
+        let metrics = try windowed.evaluate(.test)
+
+        // The same network scoring one window at a time.
+        var mean: [[Double]] = []
+        for windows in views {
+            var sum = [Double](repeating: 0, count: 3)
+            for window in windows {
+                let batch = Batch.collate([0], features: [window], labels: [0], frames: 12)
+                let logits = windowed.model.forward(Tensor(shape: batch.shape, storage: batch.features),
+                                                    lengths: batch.lengths, mode: .inference)
+                let probabilities = SequentialTask.softmax(logits.storage[0 ..< 3])
+                for k in 0 ..< 3 { sum[k] += probabilities[k] / Double(windows.count) }
+            }
+            mean.append(sum)
+        }
+        let expected = ClassificationMetrics(truth: clips.labels, probabilities: mean, classNames: windowed.classNames)
+        // Batched and single forward passes sum in other orders: agreement to Float32 rounding of O(1) values.
+        #expect(abs((metrics.loss ?? .nan) - (expected.loss ?? .nan)) < 1e-5)
+        let margins = mean.map { row in row.sorted(by: >)[0] - row.sorted(by: >)[1] }
+        if margins.allSatisfy({ $0 > 1e-4 }) { #expect(metrics.confusionMatrix == expected.confusionMatrix) }
+        #expect(metrics.count == 7)
+
+        // One window per clip, the clip itself: the same metrics as scoring without windows.
+        let plain = try Self.task(test: clips).evaluate(.test)
+        let single = try Self.task(test: LabeledFeatures(features: clips.features, labels: clips.labels,
+                                                         views: clips.features.map { [$0] })).evaluate(.test)
+        #expect(single.confusionMatrix == plain.confusionMatrix)
+        #expect(abs((single.loss ?? .nan) - (plain.loss ?? .nan)) < 1e-5)
+    }
+
+    /// Demo clips (1–2 s) cut to 0.5 s: every clip is longer than the crop.
+    static let workspace: Result<(base: URL, manifest: String), any Error> = Result {
+        let base = FileManager.default.temporaryDirectory.appendingPathComponent("exp-test-crops-\(getpid())")
+        return (base, try CrossCorpusFixtures.manifest("three", in: base, actors: ["01", "02", "03"]))
+    }
+
+    static func train(_ name: String, data: String) throws -> (spec: ExperimentSpec, run: URL) {
+        let (base, _) = try workspace.get()
+        let spec = try CrossCorpusFixtures.load(CrossCorpusFixtures.spec(
+            name: name, data: data, split: "{type: speaker_kfold, k: 3, fold: 1}"))
+        let result = try Experiment.run(spec.resolved, components: SpecComponents(spec: spec, registries: .builtins,
+                                                                                  classCount: 8),
+                                        options: CrossCorpusFixtures.options(base))
+        guard result.status == .completed else { throw RunError.invalid(result.error ?? "run failed") }
+        return (spec, result.directory)
+    }
+
+    @Test func aCroppedRunsTestMetricsComeBackThroughThePredictor() throws {
+        let (base, manifest) = try Self.workspace.get()
+        let (_, run) = try Self.train("crops", data: "{corpus: manifest, path: \(manifest), sample_rate: 8000, "
+                                      + "duration: 0.5, speaker_normalization: true, test_crops: 3}")
+        let directory = RunDirectory(existing: run)
+        let own = try JSONCoding.decoder().decode(ClassificationMetrics.self, from: Data(contentsOf: directory.metrics))
+        let spec = try String(contentsOf: directory.url.appendingPathComponent("spec.yaml"), encoding: .utf8)
+        #expect(spec.contains("test_crops: 3"))
+        let summary = try EnsembleEvaluator.evaluate(
+            references: ["crops"], name: "crops-alone", runsRoot: base.appendingPathComponent("runs"),
+            registries: .builtins, featureCache: FeatureCache(directory: base.appendingPathComponent("cache").path))
+        let group = try #require(summary.groups.first)
+        #expect(group.metrics.confusionMatrix == own.confusionMatrix)
+        #expect(abs(group.metrics.uar - own.uar) < 1e-9)
+        // Both paths average Double probabilities of the same Float32 logits, batched differently.
+        #expect(abs((group.metrics.loss ?? .nan) - (own.loss ?? .nan)) < 1e-5)
+
+        // Every test clip is longer than the 0.5 s crop, so each is scored from several windows on both paths: the
+        // agreement above holds only if the training loop and the predictor cut and standardise them alike.
+        let corpus = try ManifestSource(.init(path: manifest)).load()
+        let record = try #require(try RunRecord.read(directory.record))
+        let test = Set(try #require(record.split).test)
+        let clips = corpus.clips.filter { test.contains(Experiment.relativePath($0, in: corpus)) }
+        let loader = ClipLoader(sampleRate: 8000, duration: 0.5, normalization: .peak)
+        #expect(try clips.allSatisfy { try loader.wholeClips.load($0.path).count > loader.load($0.path).count })
+    }
+
+    @Test func wholeClipRunsTrainOnTheLongestClipAndPredictAsTheyTested() throws {
+        let (base, manifest) = try Self.workspace.get()
+        let (_, run) = try Self.train("whole", data: "{corpus: manifest, path: \(manifest), sample_rate: 8000, "
+                                      + "duration: null}")
+        let directory = RunDirectory(existing: run)
+        let metadata = try Checkpoint.read(directory.checkpoint(.best)).metadata
+        let corpus = try ManifestSource(.init(path: manifest)).load()
+        let loader = ClipLoader(sampleRate: 8000, normalization: .peak)
+        let longest = try corpus.clips.map { try loader.load($0.path).count }.max() ?? 0
+        // MFCC frames of the longest clip, centred with hop 256: 1 + samples / 256.
+        #expect(metadata["exp.frames"] == "\(1 + longest / 256)")
+        #expect(metadata["exp.data"]?.contains("\"duration\":null") == true, "\(metadata["exp.data"] ?? "")")
+        let own = try JSONCoding.decoder().decode(ClassificationMetrics.self, from: Data(contentsOf: directory.metrics))
+        let summary = try EnsembleEvaluator.evaluate(
+            references: ["whole"], name: "whole-alone", runsRoot: base.appendingPathComponent("runs"),
+            registries: .builtins, featureCache: FeatureCache(directory: base.appendingPathComponent("cache").path))
+        let group = try #require(summary.groups.first)
+        #expect(group.metrics.confusionMatrix == own.confusionMatrix)
+        #expect(abs((group.metrics.loss ?? .nan) - (own.loss ?? .nan)) < 1e-5)
+    }
+}
