@@ -12,7 +12,8 @@ extension ResolvedSpec {
             "seed       \(seed)",
             "data       \(data.allCorpora.map(describe).joined(separator: " + ")) sample_rate=\(data.options.sampleRate) "
                 + "duration=\(data.options.duration.map { "\($0)" } ?? "whole clips") normalize=\(data.options.normalize)"
-                + (data.options.testCrops > 1 ? " test_crops=\(data.options.testCrops)" : ""),
+                + (data.options.testCrops > 1 ? " test_crops=\(data.options.testCrops)" : "")
+                + (data.options.trainCrop != "first" ? " train_crop=\(data.options.trainCrop)" : ""),
             "labels     \(labelsSummary)",
             "features   \(describe(features))",
             "augment    \(augment.isEmpty ? "none" : augment.map(describe).joined(separator: ", "))",

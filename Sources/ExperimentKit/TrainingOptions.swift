@@ -153,9 +153,15 @@ public struct DataOptions: Codable, Sendable, Equatable, StrictDecodable, Valida
     /// seconds spread evenly from its start to its end, averaging their class probabilities (`test_crops`, int ≥ 1,
     /// default 1: the first `duration` seconds only). Training is unchanged.
     public var testCrops = 1
+    /// Which `duration` seconds of a longer clip training sees (`train_crop`): `first` (default) after trimming, or
+    /// `random`, a window drawn anew for every clip in every epoch from the whole clip (random crops).
+    public var trainCrop = "first"
 
     /// Seconds of audio that shape inference (`exp validate`, parameter counts) assumes when `duration` is null.
     public static let shapeInferenceSeconds = 3.0
+
+    /// The accepted `train_crop` values.
+    public static let trainCropChoices = ["first", "random"]
 
     /// The accepted `normalize` values.
     public static let normalizeChoices = ["none", "peak", "rms"]
@@ -165,6 +171,7 @@ public struct DataOptions: Codable, Sendable, Equatable, StrictDecodable, Valida
         case trimDB = "trim_db"
         case speakerNormalization = "speaker_normalization"
         case testCrops = "test_crops"
+        case trainCrop = "train_crop"
     }
 
     /// 16 kHz, 3 s, peak-normalised.
@@ -181,9 +188,10 @@ public struct DataOptions: Codable, Sendable, Equatable, StrictDecodable, Valida
         trimDB = try c.decodeIfPresent(Double.self, forKey: .trimDB)
         speakerNormalization = try c.decodeIfPresent(Bool.self, forKey: .speakerNormalization) ?? false
         testCrops = try c.decodeIfPresent(Int.self, forKey: .testCrops) ?? 1
+        trainCrop = try c.decodeIfPresent(String.self, forKey: .trainCrop) ?? "first"
     }
 
-    /// The off states of `trim_db`, `speaker_normalization` and `test_crops` are left out, so specs that do not use
+    /// The off states of `trim_db`, `speaker_normalization`, `test_crops` and `train_crop` are left out, so specs that do not use
     /// them keep the resolved form, and the run ids, they had before these options existed.
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
@@ -193,6 +201,7 @@ public struct DataOptions: Codable, Sendable, Equatable, StrictDecodable, Valida
         try c.encodeIfPresent(trimDB, forKey: .trimDB)
         if speakerNormalization { try c.encode(true, forKey: .speakerNormalization) }
         if testCrops != 1 { try c.encode(testCrops, forKey: .testCrops) }
+        if trainCrop != "first" { try c.encode(trainCrop, forKey: .trainCrop) }
     }
 
     public func validate() -> [ValueIssue] {
@@ -200,6 +209,11 @@ public struct DataOptions: Codable, Sendable, Equatable, StrictDecodable, Valida
             .greaterThan(sampleRate, 0, key: CodingKeys.sampleRate),
             duration.flatMap { .greaterThan($0, 0.0, key: CodingKeys.duration) },
             .atLeast(testCrops, 1, key: CodingKeys.testCrops),
+            .oneOf(trainCrop, Self.trainCropChoices, key: CodingKeys.trainCrop),
+            trainCrop == "random" && duration == nil
+                ? ValueIssue(key: CodingKeys.trainCrop.stringValue,
+                             message: "train_crop: random needs a duration to crop to; whole clips (duration: null) have none")
+                : nil,
             .oneOf(normalize, Self.normalizeChoices, key: CodingKeys.normalize),
             trimDB.flatMap { .greaterThan($0, 0.0, key: CodingKeys.trimDB) },
         ]

@@ -90,7 +90,7 @@ import Testing
             "exp.yaml:2:7: seed: seed must be >= 0. Received: seed=-3",
             "exp.yaml:3:1: optimiser: unknown key 'optimiser'. Valid keys: augment, data, evaluate, features, labels, metrics, model, name, optimizer, schedule, seed, split, sweep, training. Did you mean 'optimizer'?",
             "exp.yaml:4:38: data.sample_rate: sample_rate must be > 0. Received: sample_rate=0",
-            "exp.yaml:4:41: data.roots: unknown key 'roots' for corpus type 'ravdess'. Valid keys: corpus, duration, normalize, root, sample_rate, speaker_normalization, test_crops, trim_db. Did you mean 'root'?",
+            "exp.yaml:4:41: data.roots: unknown key 'roots' for corpus type 'ravdess'. Valid keys: corpus, duration, normalize, root, sample_rate, speaker_normalization, test_crops, train_crop, trim_db. Did you mean 'root'?",
             "exp.yaml:5:18: features.type: unknown feature type 'mfc'. Known feature types: mfcc. Did you mean 'mfcc'?",
             "exp.yaml:8:28: model.layers[0].units: expected an integer, got 'abc'",
             "exp.yaml:9:29: model.layers[1].rate: rate must be in [0.0, 1.0). Received: rate=1.5",
@@ -213,6 +213,14 @@ import Testing
         let invalid = specMessages { _ = try spec("data: {root: r, test_crops: 0, duration: 0}\n") }
         #expect(invalid.contains { $0.hasSuffix("data.test_crops: test_crops must be >= 1. Received: test_crops=0") }, "\(invalid)")
         #expect(invalid.contains { $0.hasSuffix("data.duration: duration must be > 0.0. Received: duration=0.0") }, "\(invalid)")
+        let random = try spec("data: {root: r, train_crop: random}\n").resolved
+        #expect(random.data.options.trainCrop == "random" && random.yaml.contains("train_crop: random"))
+        #expect(random.summary.contains("train_crop=random") && random.runID != absent.runID)
+        #expect(try spec("data: {root: r, train_crop: first}\n").resolved.runID == absent.runID)
+        let crops = specMessages { _ = try spec("data: {root: r, train_crop: middle}\n") }
+        #expect(crops.contains { $0.hasSuffix("data.train_crop: train_crop must be one of first, random. Received: train_crop=middle") }, "\(crops)")
+        let uncut = specMessages { _ = try spec("data: {root: r, duration: null, train_crop: random}\n") }
+        #expect(uncut.contains { $0.hasSuffix("data.train_crop: train_crop: random needs a duration to crop to; whole clips (duration: null) have none") }, "\(uncut)")
         let wrongType = specMessages { _ = try spec("data: {root: r, test_crops: many}\n") }
         #expect(wrongType.count == 1 && wrongType[0].contains("data.test_crops: expected an integer, got 'many'"), "\(wrongType)")
     }

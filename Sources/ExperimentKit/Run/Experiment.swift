@@ -171,22 +171,28 @@ public enum Experiment {
         let features = raw.map(statistics.apply)
         let frames = features.map(\.frameCount).max() ?? 0
         let width = extractor.featureCount
-        // Test-time windows come from the whole clip's features, standardised exactly like the training crops.
-        var views: [Int: [FeatureMatrix]] = [:]
-        if data.testCrops > 1, data.duration != nil {
-            let evaluated = split.validation + split.test
-            let whole = FeatureStore(cache: options.featureCache, extractor: extractor, loader: loader.wholeClips,
+        // Test-time windows and random training crops come from the whole clip's features, standardised with the
+        // statistics of the first-`duration` crops that every other use of the run sees.
+        let randomCrop = data.trainCrop == "random" && data.duration != nil
+        let windowed = (data.testCrops > 1 && data.duration != nil ? split.validation + split.test : [])
+            + (randomCrop ? split.train : [])
+        var whole: [Int: FeatureMatrix] = [:]
+        if !windowed.isEmpty {
+            let store = FeatureStore(cache: options.featureCache, extractor: extractor, loader: loader.wholeClips,
                                      showsProgress: options.progress == .terminal)
-            let matrices = try whole.features(for: evaluated.map { corpus.clips[$0] }).features
-            for (clip, matrix) in zip(evaluated, matrices) {
-                let standardised = statistics.apply(speakerStatistics.map { $0[clip].apply(matrix) } ?? matrix)
-                views[clip] = TestCrops.windows(of: standardised, length: frames, count: data.testCrops)
+            let matrices = try store.features(for: windowed.map { corpus.clips[$0] }).features
+            for (clip, matrix) in zip(windowed, matrices) {
+                whole[clip] = statistics.apply(speakerStatistics.map { $0[clip].apply(matrix) } ?? matrix)
             }
         }
-        func side(_ indices: [Int]) -> LabeledFeatures {
+        func side(_ indices: [Int], windows: Bool) -> LabeledFeatures {
             LabeledFeatures(features: indices.map { features[$0] }, labels: indices.map { labels[$0] },
-                            views: views.isEmpty ? nil : indices.map { views[$0] ?? [features[$0]] })
+                            views: windows ? indices.map { clip in
+                                whole[clip].map { ClipWindows.spread($0, length: frames, count: data.testCrops) }
+                                    ?? [features[clip]]
+                            } : nil)
         }
+        let evaluatesWindows = data.testCrops > 1 && data.duration != nil
         try session.update {
             $0.dataFingerprint = fingerprint(corpus)
             $0.classes = classNames
@@ -198,10 +204,12 @@ public enum Experiment {
         let model = try components.makeModel(inputShape: [frames, width], classCount: classNames.count, seed: seed)
         let optimizer = try components.makeOptimizer()
         let scheduler = try components.makeScheduler(baseLearningRate: Double(optimizer.learningRate))
-        let train = side(split.train)
+        var train = side(split.train, windows: false)
+        if randomCrop { train.features = split.train.map { whole[$0] ?? features[$0] } }
         let augmentation = try components.makeAugmentation().map {
             TrainingAugmentation(augmentation: Augmentation($0, seed: resolved.seed),
-                                 files: split.train.map { corpus.clips[$0].path }, loader: loader,
+                                 files: split.train.map { corpus.clips[$0].path },
+                                 loader: randomCrop ? loader.wholeClips : loader,
                                  extractor: extractor, statistics: statistics,
                                  speakerStatistics: speakerStatistics.map { fitted in split.train.map { fitted[$0] } })
         }
@@ -220,10 +228,11 @@ public enum Experiment {
         return SequentialTask(
             model: model, optimizer: optimizer, scheduler: scheduler,
             loss: CrossEntropyLoss(classWeights: weights, labelSmoothing: Float(resolved.training.labelSmoothing ?? 0)), classNames: classNames, train: train,
-            validation: split.validation.isEmpty ? nil : side(split.validation), test: side(split.test),
+            validation: split.validation.isEmpty ? nil : side(split.validation, windows: evaluatesWindows),
+            test: side(split.test, windows: evaluatesWindows),
             options: .init(frames: frames, gradientClipNorm: resolved.training.gradClipNorm.map(Float.init),
                            seed: seed, augmentation: augmentation,
-                           mixup: resolved.training.mixup.map { Mixup(alpha: $0.alpha) }),
+                           mixup: resolved.training.mixup.map { Mixup(alpha: $0.alpha) }, randomCrop: randomCrop),
             metadata: metadata)
     }
 

@@ -143,7 +143,7 @@ public final class Predictor {
                 statistics.apply(speakerStatistics.map { $0[clip].apply(matrix) } ?? matrix)
             }
             guard let whole else { return classify(standardised(matrices[clip])) }
-            let windows = TestCrops.windows(of: standardised(whole[position]), length: frames, count: testCrops)
+            let windows = ClipWindows.spread(standardised(whole[position]), length: frames, count: testCrops)
             let rows = windows.map(classify)
             return rows[0].indices.map { k in rows.reduce(0) { $0 + $1[k] } / Double(rows.count) }
         }

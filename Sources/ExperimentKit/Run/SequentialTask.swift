@@ -54,9 +54,11 @@ public struct TrainingAugmentation: Sendable {
         self.speakerStatistics = speakerStatistics
     }
 
-    /// The normalised, augmented features of training clip `clip` in `epoch`; `cached` is its un-augmented matrix.
+    /// The normalised, augmented features of training clip `clip` in `epoch`; `cached` is its un-augmented matrix,
+    /// and `crop` cuts the training window (random crops) before the masks go on.
     /// - Throws: `AudioError` naming the file when a waveform step has to reload it.
-    func features(clip: Int, epoch: Int, cached: FeatureMatrix) throws -> FeatureMatrix {
+    func features(clip: Int, epoch: Int, cached: FeatureMatrix,
+                  crop: (FeatureMatrix) -> FeatureMatrix = { $0 }) throws -> FeatureMatrix {
         var matrix = cached
         if augmentation.changesWaveform {
             let samples = try augmentation.waveform(loader.load(files[clip]), sampleRate: extractor.sampleRate,
@@ -66,7 +68,7 @@ public struct TrainingAugmentation: Sendable {
             matrix = statistics.apply(raw)
         }
         // Masks go on the normalised features, so a masked cell is the training mean.
-        return augmentation.features(matrix, epoch: epoch, clip: clip)
+        return augmentation.features(crop(matrix), epoch: epoch, clip: clip)
     }
 }
 
@@ -93,13 +95,17 @@ public final class SequentialTask: TrainingTask {
         public var augmentation: TrainingAugmentation?
         /// Mixup of training batches (`training.mixup`), if any.
         public var mixup: Mixup?
+        /// Train on a window of `frames` frames at a random position of each (whole) training clip, drawn anew every
+        /// epoch from `(seed, epoch, clip)` (`data.train_crop: random`); otherwise the first `frames` frames.
+        public var randomCrop: Bool
 
         /// Creates the options.
         public init(frames: Int, evaluationBatchSize: Int = 64, gradientClipNorm: Float? = nil, seed: UInt64,
                     scheduleMonitor: String = "val_loss", augmentation: TrainingAugmentation? = nil,
-                    mixup: Mixup? = nil) {
+                    mixup: Mixup? = nil, randomCrop: Bool = false) {
             self.augmentation = augmentation
             self.mixup = mixup
+            self.randomCrop = randomCrop
             self.frames = frames
             self.evaluationBatchSize = evaluationBatchSize
             self.gradientClipNorm = gradientClipNorm
@@ -168,10 +174,8 @@ public final class SequentialTask: TrainingTask {
 
     public func trainStep(_ indices: [Int]) throws -> BatchResult {
         let batch: Batch
-        if let augmentation = options.augmentation {
-            let matrices = try indices.map {
-                try augmentation.features(clip: $0, epoch: epoch, cached: train.features[$0])
-            }
+        if options.augmentation != nil || options.randomCrop {
+            let matrices = try indices.map { try trainingFeatures(clip: $0) }
             batch = Batch.collate(Array(matrices.indices), features: matrices, labels: indices.map { train.labels[$0] },
                                   frames: options.frames)
         } else {
@@ -205,6 +209,23 @@ public final class SequentialTask: TrainingTask {
         optimizer.step(parameters)
         return BatchResult(loss: Double(value), truth: batch.labels, predicted: Self.argmax(logits),
                            computeSeconds: ProgressObserver.monotonicSeconds() - start)
+    }
+
+    /// The features training clip `clip` is trained on in the current epoch: its random window, augmented.
+    /// - Throws: `AudioError` naming the file when a waveform step has to reload it.
+    func trainingFeatures(clip: Int) throws -> FeatureMatrix {
+        let crop: (FeatureMatrix) -> FeatureMatrix
+        if options.randomCrop {
+            let (seed, epoch, frames) = (options.seed, epoch, options.frames)
+            crop = { matrix in
+                var random = CorpusRandom(seed: seed, path: [0x6372_6F70, UInt64(epoch), UInt64(clip)])
+                return ClipWindows.random(matrix, length: frames, random: &random)
+            }
+        } else {
+            crop = { $0 }
+        }
+        guard let augmentation = options.augmentation else { return crop(train.features[clip]) }
+        return try augmentation.features(clip: clip, epoch: epoch, cached: train.features[clip], crop: crop)
     }
 
     public func endEpoch(_ metrics: EpochMetrics) {

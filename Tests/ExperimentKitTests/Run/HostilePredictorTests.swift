@@ -46,16 +46,18 @@ import Testing
         #expect(predictor.classNames.count == 8)
     }
 
-    /// Runs `work` on another thread; if it has not returned after 10 s, records an issue and opens `fifo` for
-    /// writing, which ends a read blocked on it, so a regression fails instead of hanging the suite.
+    /// Runs `work` on a thread of its own; if it has not returned after 60 s, records an issue and opens `fifo` for
+    /// writing, which ends a read blocked on it, so a regression fails instead of hanging the suite. A dedicated
+    /// thread, not the global queue, and a limit far above the milliseconds the read takes: parallel tests that
+    /// occupy the global pool on a loaded machine must not make a prompt read look blocked.
     static func promptly<T: Sendable>(_ fifo: URL, _ work: @escaping @Sendable () -> T) -> T? {
         let box = ResultBox<T>()
         let done = DispatchSemaphore(value: 0)
-        DispatchQueue.global().async {
+        Thread {
             box.value = work()
             done.signal()
-        }
-        guard done.wait(timeout: .now() + 10) == .timedOut else { return box.value }
+        }.start()
+        guard done.wait(timeout: .now() + 60) == .timedOut else { return box.value }
         Issue.record("reading a run with a FIFO at \(fifo.lastPathComponent) blocked")
         let descriptor = open(fifo.path, O_WRONLY | O_NONBLOCK)
         if descriptor >= 0 { close(descriptor) }

@@ -10,16 +10,48 @@ import Testing
 /// `exp ensemble` use), with the windows cut from the whole clip and standardised per speaker; whole-clip runs
 /// train on every frame.
 @Suite(.serialized) struct TestCropsRunTests {
-    /// A small Conv1D + LSTM network on 4 features with its task over `test`.
-    static func task(test: LabeledFeatures) throws -> SequentialTask {
+    /// A small Conv1D + LSTM network on 4 features with its task over `test` (and `train`, random crops if asked).
+    static func task(test: LabeledFeatures, train: LabeledFeatures = RunSequentialTests.data(6, seed: 1),
+                     randomCrop: Bool = false) throws -> SequentialTask {
         let model = try Sequential([
             Conv1D(inputChannels: 4, outputChannels: 6, kernelSize: 3), ReLU(),
             LSTM(inputSize: 6, hiddenSize: 5), Dense(inputSize: 5, outputSize: 3),
         ], inputShape: [12, 4], seed: 7)
         return SequentialTask(model: model, optimizer: Adam(learningRate: 0.01), scheduler: nil,
                               loss: CrossEntropyLoss(), classNames: ["neutral", "happy", "sad"],
-                              train: RunSequentialTests.data(6, seed: 1), validation: nil, test: test,
-                              options: .init(frames: 12, evaluationBatchSize: 4, seed: 1))
+                              train: train, validation: nil, test: test,
+                              options: .init(frames: 12, evaluationBatchSize: 4, seed: 1, randomCrop: randomCrop))
+    }
+
+    @Test func randomCropsAreFreshWindowsOfTheWholeClipEveryEpoch() throws {
+        // Clip i has 8 + 10i frames whose values are their own frame index, so a window shows where it starts.
+        let whole = (0 ..< 4).map { index -> FeatureMatrix in
+            let frames = 8 + 10 * index
+            return FeatureMatrix(frameCount: frames, featureCount: 4, values: (0 ..< frames * 4).map { Float($0 / 4) })
+        }
+        let train = LabeledFeatures(features: whole, labels: [0, 1, 2, 0])
+        let test = RunSequentialTests.data(3, seed: 2)
+        let task = try Self.task(test: test, train: train, randomCrop: true)
+        var starts: Set<Int> = []
+        for epoch in 1 ... 12 {
+            task.beginEpoch(epoch)
+            #expect(try task.trainingFeatures(clip: 0) == whole[0], "a clip shorter than the input stays whole")
+            let window = try task.trainingFeatures(clip: 3)
+            let start = Int(window.values[0])
+            #expect(window.frameCount == 12 && (0 ... 38 - 12).contains(start))
+            #expect(window.values == (start * 4 ..< (start + 12) * 4).map { Float($0 / 4) })
+            #expect(try task.trainingFeatures(clip: 3) == window, "one window per clip and epoch")
+            starts.insert(start)
+        }
+        #expect(starts.count > 4, "12 epochs drew only the starts \(starts)")
+        // A fresh task (a resumed run) cuts the same window for the same epoch and clip.
+        task.beginEpoch(7)
+        let again = try Self.task(test: test, train: train, randomCrop: true)
+        again.beginEpoch(7)
+        #expect(try again.trainingFeatures(clip: 2) == task.trainingFeatures(clip: 2))
+        let first = try Self.task(test: test, train: train)
+        first.beginEpoch(7)
+        #expect(try first.trainingFeatures(clip: 3) == whole[3], "without random crops the matrix is used as given")
     }
 
     @Test func evaluationAveragesTheProbabilitiesOfEachClipsWindows() throws {
@@ -30,7 +62,7 @@ import Testing
             let frames = 12 + 5 * index
             let long = FeatureMatrix(frameCount: frames, featureCount: 4,
                                      values: (0 ..< frames * 4).map { _ in Float(generator.normal()) })
-            return TestCrops.windows(of: long, length: 12, count: 3)
+            return ClipWindows.spread(long, length: 12, count: 3)
         }
         #expect(views.map(\.count) == [1, 3, 3, 3, 3, 3, 3])
         let windowed = try Self.task(test: LabeledFeatures(features: clips.features, labels: clips.labels, views: views))
@@ -70,10 +102,10 @@ import Testing
         return (base, try CrossCorpusFixtures.manifest("three", in: base, actors: ["01", "02", "03"]))
     }
 
-    static func train(_ name: String, data: String) throws -> (spec: ExperimentSpec, run: URL) {
+    static func train(_ name: String, data: String, extra: String = "") throws -> (spec: ExperimentSpec, run: URL) {
         let (base, _) = try workspace.get()
         let spec = try CrossCorpusFixtures.load(CrossCorpusFixtures.spec(
-            name: name, data: data, split: "{type: speaker_kfold, k: 3, fold: 1}"))
+            name: name, data: data, split: "{type: speaker_kfold, k: 3, fold: 1}", extra: extra))
         let result = try Experiment.run(spec.resolved, components: SpecComponents(spec: spec, registries: .builtins,
                                                                                   classCount: 8),
                                         options: CrossCorpusFixtures.options(base))
@@ -106,6 +138,29 @@ import Testing
         let clips = corpus.clips.filter { test.contains(Experiment.relativePath($0, in: corpus)) }
         let loader = ClipLoader(sampleRate: 8000, duration: 0.5, normalization: .peak)
         #expect(try clips.allSatisfy { try loader.wholeClips.load($0.path).count > loader.load($0.path).count })
+    }
+
+    @Test func aRandomCropRunWithWaveformAugmentationTrainsAndScoresItsWindows() throws {
+        let (base, manifest) = try Self.workspace.get()
+        let data = "{corpus: manifest, path: \(manifest), sample_rate: 8000, duration: 0.5, test_crops: 3"
+        let (_, random) = try Self.train("random", data: data + ", train_crop: random}",
+                                         extra: "augment: [{type: gain, gain_db: [-3, 3]}]")
+        let (_, first) = try Self.train("first", data: data + "}", extra: "augment: [{type: gain, gain_db: [-3, 3]}]")
+        let directory = RunDirectory(existing: random)
+        #expect(try String(contentsOf: directory.url.appendingPathComponent("spec.yaml"), encoding: .utf8)
+            .contains("train_crop: random"))
+        // Same seed, data and augmentation: only the training windows differ, and with them the weights.
+        let trained = try Checkpoint.read(directory.checkpoint(.last)).tensors
+        let firstCrops = try Checkpoint.read(RunDirectory(existing: first).checkpoint(.last)).tensors
+        #expect(trained.keys.sorted() == firstCrops.keys.sorted())
+        #expect(trained.contains { name, tensor in tensor.storage != firstCrops[name]?.storage })
+        let own = try JSONCoding.decoder().decode(ClassificationMetrics.self, from: Data(contentsOf: directory.metrics))
+        let summary = try EnsembleEvaluator.evaluate(
+            references: ["random"], name: "random-alone", runsRoot: base.appendingPathComponent("runs"),
+            registries: .builtins, featureCache: FeatureCache(directory: base.appendingPathComponent("cache").path))
+        let group = try #require(summary.groups.first)
+        #expect(group.metrics.confusionMatrix == own.confusionMatrix)
+        #expect(abs((group.metrics.loss ?? .nan) - (own.loss ?? .nan)) < 1e-5)
     }
 
     @Test func wholeClipRunsTrainOnTheLongestClipAndPredictAsTheyTested() throws {
