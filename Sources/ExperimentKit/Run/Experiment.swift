@@ -174,8 +174,8 @@ public enum Experiment {
         // Test-time windows and random training crops come from the whole clip's features, standardised with the
         // statistics of the first-`duration` crops that every other use of the run sees.
         let randomCrop = data.trainCrop == "random" && data.duration != nil
-        let windowed = (data.testCrops > 1 && data.duration != nil ? split.validation + split.test : [])
-            + (randomCrop ? split.train : [])
+        let evaluatesWindows = data.testCrops > 1 && data.duration != nil
+        let windowed = (evaluatesWindows ? split.validation + split.test : []) + (randomCrop ? split.train : [])
         var whole: [Int: FeatureMatrix] = [:]
         if !windowed.isEmpty {
             let store = FeatureStore(cache: options.featureCache, extractor: extractor, loader: loader.wholeClips,
@@ -192,7 +192,6 @@ public enum Experiment {
                                     ?? [features[clip]]
                             } : nil)
         }
-        let evaluatesWindows = data.testCrops > 1 && data.duration != nil
         try session.update {
             $0.dataFingerprint = fingerprint(corpus)
             $0.classes = classNames

@@ -32,7 +32,7 @@ public final class Predictor {
     public let speakerNormalization: Bool
     private let model: Sequential
     private let store: FeatureStore
-    /// Whole clips for test-time windows (`data.test_crops` > 1), else nil.
+    /// Whole clips for test-time windows (`data.test_crops` > 1 with a `duration`), else nil.
     private let wholeStore: FeatureStore?
     private let testCrops: Int
     private let statistics: NormalizationStats
@@ -71,7 +71,8 @@ public final class Predictor {
                                 trimDB: data.trimDB.map(Float.init))
         store = FeatureStore(cache: featureCache, extractor: extractor, loader: loader, showsProgress: false)
         testCrops = data.testCrops
-        wholeStore = data.testCrops > 1
+        // Whole-clip runs already load whole clips: their windows come from `store`.
+        wholeStore = data.testCrops > 1 && data.duration != nil
             ? FeatureStore(cache: featureCache, extractor: extractor, loader: loader.wholeClips, showsProgress: false)
             : nil
         model = try components.makeModel(inputShape: [frames, extractor.featureCount], classCount: classNames.count,
@@ -133,7 +134,8 @@ public final class Predictor {
     }
 
     /// Probabilities of the clips at `scored` in `matrices` (speaker statistics from all of `matrices`); with
-    /// test-time windows, `whole[i]` is the whole clip of `scored[i]`, windowed and averaged.
+    /// test-time windows each scored clip is windowed and averaged, cut from `whole[i]` (the whole clip of
+    /// `scored[i]`) when the run crops to a `duration`.
     private func score(_ matrices: [FeatureMatrix], speakers: [String?], paths: [String], scoring scored: [Int],
                        whole: [FeatureMatrix]?) throws -> [[Double]] {
         let speakerStatistics = speakerNormalization
@@ -142,8 +144,9 @@ public final class Predictor {
             func standardised(_ matrix: FeatureMatrix) -> FeatureMatrix {
                 statistics.apply(speakerStatistics.map { $0[clip].apply(matrix) } ?? matrix)
             }
-            guard let whole else { return classify(standardised(matrices[clip])) }
-            let windows = ClipWindows.spread(standardised(whole[position]), length: frames, count: testCrops)
+            guard testCrops > 1 else { return classify(standardised(matrices[clip])) }
+            let source = whole?[position] ?? matrices[clip]
+            let windows = ClipWindows.spread(standardised(source), length: frames, count: testCrops)
             let rows = windows.map(classify)
             return rows[0].indices.map { k in rows.reduce(0) { $0 + $1[k] } / Double(rows.count) }
         }
@@ -154,10 +157,7 @@ public final class Predictor {
         let batch = Batch.collate([0], features: [matrix], labels: [0], frames: frames)
         let logits = model.forward(Tensor(shape: batch.shape, storage: batch.features), lengths: batch.lengths,
                                    mode: .inference)
-        let top = logits.storage.max() ?? 0
-        let exponentials = logits.storage.map { exp(Double($0 - top)) }
-        let total = exponentials.reduce(0, +)
-        return exponentials.map { $0 / total }
+        return SequentialTask.softmax(logits.storage[...])
     }
 
     /// One prediction from several runs (the seeds or folds of a sweep): the mean of their class probabilities,

@@ -278,10 +278,10 @@ public final class SequentialTask: TrainingTask {
         return ClassificationMetrics(truth: labels, probabilities: mean, classNames: classNames)
     }
 
-    /// Softmax in Double of one row of logits.
+    /// Softmax in Double of one row of logits (shifted by their maximum), as `Predictor` scores clips.
     static func softmax(_ logits: ArraySlice<Float>) -> [Double] {
-        let top = Double(logits.max() ?? 0)
-        let exponentials = logits.map { exp(Double($0) - top) }
+        let top = logits.max() ?? 0
+        let exponentials = logits.map { exp(Double($0 - top)) }
         let total = exponentials.reduce(0, +)
         return exponentials.map { $0 / total }
     }

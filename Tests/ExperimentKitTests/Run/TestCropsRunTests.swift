@@ -113,18 +113,25 @@ import Testing
         return (spec, result.directory)
     }
 
+    /// The run's own test metrics, and those `exp ensemble` scores for experiment `name` alone through the predictor.
+    static func ownAndPredicted(_ name: String, run directory: RunDirectory) throws
+        -> (own: ClassificationMetrics, predicted: EnsembleGroupResult) {
+        let (base, _) = try workspace.get()
+        let own = try JSONCoding.decoder().decode(ClassificationMetrics.self, from: Data(contentsOf: directory.metrics))
+        let summary = try EnsembleEvaluator.evaluate(
+            references: [name], name: "\(name)-alone", runsRoot: base.appendingPathComponent("runs"),
+            registries: .builtins, featureCache: FeatureCache(directory: base.appendingPathComponent("cache").path))
+        return (own, try #require(summary.groups.first))
+    }
+
     @Test func aCroppedRunsTestMetricsComeBackThroughThePredictor() throws {
-        let (base, manifest) = try Self.workspace.get()
+        let (_, manifest) = try Self.workspace.get()
         let (_, run) = try Self.train("crops", data: "{corpus: manifest, path: \(manifest), sample_rate: 8000, "
                                       + "duration: 0.5, speaker_normalization: true, test_crops: 3}")
         let directory = RunDirectory(existing: run)
-        let own = try JSONCoding.decoder().decode(ClassificationMetrics.self, from: Data(contentsOf: directory.metrics))
         let spec = try String(contentsOf: directory.url.appendingPathComponent("spec.yaml"), encoding: .utf8)
         #expect(spec.contains("test_crops: 3"))
-        let summary = try EnsembleEvaluator.evaluate(
-            references: ["crops"], name: "crops-alone", runsRoot: base.appendingPathComponent("runs"),
-            registries: .builtins, featureCache: FeatureCache(directory: base.appendingPathComponent("cache").path))
-        let group = try #require(summary.groups.first)
+        let (own, group) = try Self.ownAndPredicted("crops", run: directory)
         #expect(group.metrics.confusionMatrix == own.confusionMatrix)
         #expect(abs(group.metrics.uar - own.uar) < 1e-9)
         // Both paths average Double probabilities of the same Float32 logits, batched differently.
@@ -141,7 +148,7 @@ import Testing
     }
 
     @Test func aRandomCropRunWithWaveformAugmentationTrainsAndScoresItsWindows() throws {
-        let (base, manifest) = try Self.workspace.get()
+        let (_, manifest) = try Self.workspace.get()
         let data = "{corpus: manifest, path: \(manifest), sample_rate: 8000, duration: 0.5, test_crops: 3"
         let (_, random) = try Self.train("random", data: data + ", train_crop: random}",
                                          extra: "augment: [{type: gain, gain_db: [-3, 3]}]")
@@ -154,17 +161,13 @@ import Testing
         let firstCrops = try Checkpoint.read(RunDirectory(existing: first).checkpoint(.last)).tensors
         #expect(trained.keys.sorted() == firstCrops.keys.sorted())
         #expect(trained.contains { name, tensor in tensor.storage != firstCrops[name]?.storage })
-        let own = try JSONCoding.decoder().decode(ClassificationMetrics.self, from: Data(contentsOf: directory.metrics))
-        let summary = try EnsembleEvaluator.evaluate(
-            references: ["random"], name: "random-alone", runsRoot: base.appendingPathComponent("runs"),
-            registries: .builtins, featureCache: FeatureCache(directory: base.appendingPathComponent("cache").path))
-        let group = try #require(summary.groups.first)
+        let (own, group) = try Self.ownAndPredicted("random", run: directory)
         #expect(group.metrics.confusionMatrix == own.confusionMatrix)
         #expect(abs((group.metrics.loss ?? .nan) - (own.loss ?? .nan)) < 1e-5)
     }
 
     @Test func wholeClipRunsTrainOnTheLongestClipAndPredictAsTheyTested() throws {
-        let (base, manifest) = try Self.workspace.get()
+        let (_, manifest) = try Self.workspace.get()
         let (_, run) = try Self.train("whole", data: "{corpus: manifest, path: \(manifest), sample_rate: 8000, "
                                       + "duration: null}")
         let directory = RunDirectory(existing: run)
@@ -175,11 +178,7 @@ import Testing
         // MFCC frames of the longest clip, centred with hop 256: 1 + samples / 256.
         #expect(metadata["exp.frames"] == "\(1 + longest / 256)")
         #expect(metadata["exp.data"]?.contains("\"duration\":null") == true, "\(metadata["exp.data"] ?? "")")
-        let own = try JSONCoding.decoder().decode(ClassificationMetrics.self, from: Data(contentsOf: directory.metrics))
-        let summary = try EnsembleEvaluator.evaluate(
-            references: ["whole"], name: "whole-alone", runsRoot: base.appendingPathComponent("runs"),
-            registries: .builtins, featureCache: FeatureCache(directory: base.appendingPathComponent("cache").path))
-        let group = try #require(summary.groups.first)
+        let (own, group) = try Self.ownAndPredicted("whole", run: directory)
         #expect(group.metrics.confusionMatrix == own.confusionMatrix)
         #expect(abs((group.metrics.loss ?? .nan) - (own.loss ?? .nan)) < 1e-5)
     }
